@@ -1,0 +1,36 @@
+// Which database Strapi uses. With nothing set, the app runs on a local libSQL file;
+// DATABASE_URL (or Turso's TURSO_DATABASE_URL) points it at any libSQL database, and
+// DATABASE_CLIENT=sqlite switches back to Strapi's own SQLite (better-sqlite3).
+export default ({ env }: { env: StrapiEnv }) => {
+  // An empty line in .env (`DATABASE_URL=`) means "not set", as it does in .env.example.
+  const setting = (name: string, fallback: string) => env(name) || fallback;
+  const client = setting("DATABASE_CLIENT", "libsql");
+
+  const connections: Record<string, object> = {
+    libsql: {
+      connection: {
+        url: setting("DATABASE_URL", setting("TURSO_DATABASE_URL", "file:.tmp/data.db")),
+        authToken: setting("TURSO_AUTH_TOKEN", ""),
+      },
+      useNullAsDefault: true,
+    },
+    sqlite: {
+      connection: {
+        filename: setting("DATABASE_FILENAME", ".tmp/sqlite.db"),
+      },
+      useNullAsDefault: true,
+    },
+  };
+
+  if (!(client in connections)) {
+    throw new Error(`DATABASE_CLIENT=${client} is not supported by this app; use libsql (the default) or sqlite`);
+  }
+
+  return {
+    connection: {
+      client,
+      ...connections[client],
+      acquireConnectionTimeout: env.int("DATABASE_CONNECTION_TIMEOUT", 60000),
+    },
+  };
+};

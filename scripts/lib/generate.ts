@@ -1,0 +1,55 @@
+// source of truth (src/) → patch: the pristine bundle with the edits applied, plus the
+// compiled src/libsql files, as one patch and the hashes the install verifier expects.
+import { createHash } from "node:crypto";
+import { INJECTED_DIR, PATCHED_PACKAGE, bundleEdits } from "../../src/patch/bundle-edits";
+import { applyBundleEdits } from "./apply-edits";
+import { compileInjected } from "./compile-injected";
+import { formatPatch, type FileChange } from "./git-diff";
+import { fetchPristineTarball, readFileFromTarball } from "./pristine-package";
+
+export interface ExpectedFiles {
+  package: string;
+  version: string;
+  /** sha256 of every file the patch writes, by its path inside the package. */
+  files: Record<string, string>;
+}
+
+export interface GeneratedPatch {
+  patch: string;
+  expected: ExpectedFiles;
+}
+
+export const PATCH_FILE = `patches/${PATCHED_PACKAGE.name.replace("/", "__")}@${PATCHED_PACKAGE.version}.patch`;
+export const EXPECTED_FILE = PATCH_FILE.replace(/\.patch$/, ".sha256.json");
+
+export function sha256(content: string): string {
+  return createHash("sha256").update(content, "utf8").digest("hex");
+}
+
+export function buildPatch(root: string, pristineBundle: string): GeneratedPatch {
+  const target = `${PATCHED_PACKAGE.name}@${PATCHED_PACKAGE.version} ${PATCHED_PACKAGE.bundle}`;
+  const changes: FileChange[] = [
+    { path: PATCHED_PACKAGE.bundle, before: pristineBundle, after: applyBundleEdits(pristineBundle, bundleEdits, target) },
+    ...compileInjected(root, "src/libsql", INJECTED_DIR).map((file) => ({
+      path: file.packagePath,
+      before: null,
+      after: file.content,
+    })),
+  ];
+  const files = Object.fromEntries(
+    changes.map((change) => [change.path, sha256(change.after)] as const).sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+  return {
+    patch: formatPatch(changes),
+    expected: { package: PATCHED_PACKAGE.name, version: PATCHED_PACKAGE.version, files },
+  };
+}
+
+export async function generatePatch(root: string): Promise<GeneratedPatch> {
+  const tarball = await fetchPristineTarball(root, PATCHED_PACKAGE);
+  return buildPatch(root, readFileFromTarball(tarball, PATCHED_PACKAGE.bundle));
+}
+
+export function serializeExpected(expected: ExpectedFiles): string {
+  return `${JSON.stringify(expected, null, 2)}\n`;
+}

@@ -1,0 +1,123 @@
+// What a libSQL connection URL means: a local file, or a remote server reached over
+// Hrana-over-HTTP or Hrana-over-WebSocket. Parsing happens once, before anything opens,
+// so that a wrong setting fails at boot with a sentence instead of a timeout later.
+
+export type LibsqlTarget =
+  | { kind: "file"; path: string; display: string }
+  | {
+      kind: "remote";
+      transport: "http" | "ws";
+      /** The server's base URL, without query parameters (no token). */
+      endpoint: string;
+      authToken: string | undefined;
+      /** Safe to print: never contains the token. */
+      display: string;
+    };
+
+export interface ConnectionSettings {
+  url?: unknown;
+  /** The blog recipe put the URL in knex's `filename`; accepted for those configs. */
+  filename?: unknown;
+  authToken?: unknown;
+}
+
+const KNOWN_PARAMETERS = new Set(["authToken", "tls"]);
+
+/** A configuration mistake: the message names the setting and says what to do. */
+export class LibsqlConfigError extends Error {
+  override name = "LibsqlConfigError";
+}
+
+export function parseConnectionSettings(settings: ConnectionSettings): LibsqlTarget {
+  const raw = settings.url ?? settings.filename;
+  if (typeof raw !== "string" || raw.trim() === "") {
+    throw new LibsqlConfigError(
+      "libsql: connection.url is empty; set DATABASE_URL to file:.tmp/data.db, libsql://<db>.turso.io or http://127.0.0.1:8080",
+    );
+  }
+  const settingToken = typeof settings.authToken === "string" && settings.authToken !== "" ? settings.authToken : undefined;
+  const value = raw.trim();
+
+  if (value.startsWith("file:")) {
+    return parseFileUrl(value);
+  }
+
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new LibsqlConfigError(
+      `libsql: connection.url "${redactToken(value)}" is not a URL; expected file:, libsql://, https://, wss://, http:// or ws://`,
+    );
+  }
+  return parseRemoteUrl(url, settingToken);
+}
+
+function parseFileUrl(value: string): LibsqlTarget {
+  const path = value.slice("file:".length).replace(/^\/\/(?=\/)/, "");
+  if (path === "" || path.includes("?")) {
+    throw new LibsqlConfigError(
+      `libsql: connection.url "${value}" is not a usable file URL; write file:path/to/data.db (relative to the app) or file:/absolute/path.db`,
+    );
+  }
+  return { kind: "file", path, display: value };
+}
+
+function parseRemoteUrl(url: URL, settingToken: string | undefined): LibsqlTarget {
+  for (const name of url.searchParams.keys()) {
+    if (!KNOWN_PARAMETERS.has(name)) {
+      throw new LibsqlConfigError(
+        `libsql: connection.url has an unknown query parameter "${name}"; only authToken and tls are understood`,
+      );
+    }
+  }
+  const urlToken = url.searchParams.get("authToken") ?? undefined;
+  if (urlToken !== undefined && settingToken !== undefined && urlToken !== settingToken) {
+    throw new LibsqlConfigError(
+      "libsql: two different auth tokens are set, one in connection.url (?authToken=) and one in connection.authToken (TURSO_AUTH_TOKEN); keep only one",
+    );
+  }
+  const authToken = settingToken ?? urlToken;
+  const tls = parseTls(url.searchParams.get("tls"));
+
+  const scheme = url.protocol.slice(0, -1);
+  const transport = transportOf(scheme);
+  if (transport === undefined) {
+    throw new LibsqlConfigError(
+      `libsql: connection.url has the unknown scheme "${scheme}:"; use libsql:, https:, wss: (Turso) or http:, ws: (a local sqld) or file:`,
+    );
+  }
+  // libsql:// is Turso's own name for "the server, over TLS unless told otherwise";
+  // HTTP is the transport that needs no long-lived socket, so it is the one chosen.
+  const secure = scheme === "libsql" ? tls !== false : scheme === "https" || scheme === "wss";
+  const endpointScheme = transport === "http" ? (secure ? "https" : "http") : secure ? "wss" : "ws";
+  const endpoint = `${endpointScheme}://${url.host}${url.pathname === "/" ? "" : url.pathname}`;
+  const display = `${url.protocol}//${url.host}${url.pathname === "/" ? "" : url.pathname}`;
+  return { kind: "remote", transport, endpoint, authToken, display };
+}
+
+function transportOf(scheme: string): "http" | "ws" | undefined {
+  switch (scheme) {
+    case "libsql":
+    case "http":
+    case "https":
+      return "http";
+    case "ws":
+    case "wss":
+      return "ws";
+    default:
+      return undefined;
+  }
+}
+
+function parseTls(value: string | null): boolean | undefined {
+  if (value === null) return undefined;
+  if (value === "0") return false;
+  if (value === "1") return true;
+  throw new LibsqlConfigError(`libsql: connection.url has tls=${value}; write tls=0 (plain) or tls=1 (TLS)`);
+}
+
+/** Removes an `authToken` query value from a string that may not even parse as a URL. */
+export function redactToken(text: string): string {
+  return text.replace(/(authToken=)[^&#\s]*/g, "$1<redacted>");
+}

@@ -1,0 +1,40 @@
+// Strapi's dialect for libSQL: its SQLite dialect, minus the parts that assume a file path.
+// It keeps the dialect name "sqlite" (set by SqliteDialect's constructor), so every
+// `dialect.client === "sqlite"` branch in Strapi and its plugins, such as `_q` search and
+// the Media Library's folder moves, takes the SQLite path that libSQL understands.
+
+/** The members of the bundle's SqliteDialect that LibsqlDialect relies on. */
+export interface SqliteDialectLike {
+  configure(): void;
+  transformErrors(error: unknown): void;
+}
+
+type SqliteDialectClass = new (db: unknown) => SqliteDialectLike;
+
+/** SQLite's primary result code for constraint violations, as node-sqlite3 reports it. */
+const SQLITE_CONSTRAINT = 19;
+
+export function defineLibsqlDialect(SqliteDialect: SqliteDialectClass) {
+  return class LibsqlDialect extends SqliteDialect {
+    // The seed recipe redeclared `schemaInspector;` here: a redeclared class field is reset to
+    // undefined after super() returns, and Strapi then fails in syncSchema. Declare nothing.
+
+    configure(): void {
+      // SqliteDialect resolves `filename` as a path and creates its folder; a libSQL URL is
+      // not a path. The file session creates the folder of a `file:` database itself.
+    }
+
+    transformErrors(error: unknown): void {
+      // Strapi maps node-sqlite3's errno 19 to NotNullError; libSQL names the violation in a
+      // string code instead, and the same mapping must hold for it.
+      if (isNotNullViolation(error)) {
+        Object.assign(error, { errno: SQLITE_CONSTRAINT });
+      }
+      super.transformErrors(error);
+    }
+  };
+}
+
+function isNotNullViolation(error: unknown): error is Error {
+  return error instanceof Error && /NOT NULL constraint failed/.test(error.message);
+}

@@ -1,0 +1,34 @@
+// Local database files are opened with the `libsql` package: libSQL's engine with
+// better-sqlite3's API, installed prebuilt from npm (node-sqlite3, which @libsql/sqlite3
+// uses for files, compiles for a minute). One Database is one connection, so BEGIN/COMMIT
+// and pragmas behave as they do for Strapi on better-sqlite3.
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database = require("libsql");
+import type { Session, SqlResult } from "./session";
+import type { SqlValue } from "./values";
+
+export async function openFileSession(path: string): Promise<Session> {
+  // Strapi's SQLite dialect creates the database's folder; a fresh clone has no .tmp/ yet.
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  return new FileSession(new Database(path));
+}
+
+class FileSession implements Session {
+  constructor(private readonly db: Database.Database) {}
+
+  async execute(sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
+    // Integers come back as bigint, never rounded; values.ts decides what knex sees.
+    const statement = this.db.prepare(sql).safeIntegers(true);
+    if (statement.reader) {
+      const rows = statement.raw(true).all(...args) as unknown[][];
+      return { columns: statement.columns().map((column) => column.name), rows, rowsAffected: 0, lastInsertRowid: undefined };
+    }
+    const info = statement.run(...args);
+    return { columns: [], rows: [], rowsAffected: info.changes, lastInsertRowid: BigInt(info.lastInsertRowid) };
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,49 @@
+// Knex's client for libSQL. It is Knex 2.5.0's sqlite3 client (the SQL dialect, schema
+// compiler and table rebuilds are SQLite's) with a different way to reach the database:
+// a session per pooled connection, opened from a libSQL URL.
+import Client_SQLite3 = require("knex/lib/dialects/sqlite3");
+import type { Knex } from "knex";
+import { parseConnectionSettings, type ConnectionSettings, type LibsqlTarget } from "./connection-url";
+import { openSession, type Session } from "./session";
+import { toRowObject, toSqlValue } from "./values";
+
+class Client_Libsql extends Client_SQLite3 {
+  private readonly target: LibsqlTarget;
+
+  constructor(config: Knex.Config) {
+    const settings = (config.connection ?? {}) as ConnectionSettings;
+    const target = parseConnectionSettings(settings);
+    // The parent warns when `filename` is missing; for libSQL the URL plays that part.
+    super({ useNullAsDefault: true, ...config, connection: { ...settings, filename: target.display } });
+    this.target = target;
+  }
+
+  _driver(): unknown {
+    return require("libsql");
+  }
+
+  acquireRawConnection(): Promise<Session> {
+    return openSession(this.target);
+  }
+
+  async destroyRawConnection(session: Session): Promise<void> {
+    await session.close();
+  }
+
+  async _query(session: Session, obj: Client_SQLite3.QueryObject): Promise<Client_SQLite3.QueryObject> {
+    if (!obj.sql) throw new Error("The query is empty");
+    const result = await session.execute(obj.sql, (obj.bindings ?? []).map(toSqlValue));
+    obj.response = result.rows.map((row) => toRowObject(result.columns, row));
+    obj.context = {
+      lastID: result.lastInsertRowid === undefined ? undefined : Number(result.lastInsertRowid),
+      changes: result.rowsAffected,
+    };
+    return obj;
+  }
+}
+
+Object.assign(Client_Libsql.prototype, {
+  driverName: "libsql",
+});
+
+export = Client_Libsql;

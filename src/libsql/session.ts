@@ -1,0 +1,27 @@
+// A session is what knex calls a connection: one SQLite connection's worth of state
+// (open transaction, pragmas), whichever way the database is reached.
+import type { LibsqlTarget } from "./connection-url";
+import type { SqlValue } from "./values";
+
+export interface SqlResult {
+  columns: string[];
+  rows: unknown[][];
+  rowsAffected: number;
+  lastInsertRowid: bigint | undefined;
+}
+
+export interface Session {
+  execute(sql: string, args: readonly SqlValue[]): Promise<SqlResult>;
+  close(): Promise<void>;
+}
+
+export async function openSession(target: LibsqlTarget): Promise<Session> {
+  // Required here rather than at the top: Strapi's bundle loads this code in every app,
+  // and only apps that use libSQL have its drivers installed.
+  if (target.kind === "file") {
+    const { openFileSession } = require("./file-session") as typeof import("./file-session");
+    return openFileSession(target.path);
+  }
+  const { RemoteSession } = require("./remote-session") as typeof import("./remote-session");
+  return new RemoteSession(target);
+}

@@ -1,0 +1,39 @@
+// Conversions between what knex binds / expects back and what libSQL transports.
+// The reference is Strapi on better-sqlite3: dates become epoch milliseconds, booleans 1/0.
+
+/** A value libSQL can bind. */
+export type SqlValue = null | string | number | bigint | Uint8Array;
+
+export function toSqlValue(value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return BigInt(value.valueOf());
+  if (typeof value === "boolean") return value ? 1n : 0n;
+  // Hrana sends a JS number as a float; an integral one is sent as an integer so that
+  // `LIMIT ?`, integer comparisons and TEXT columns see what SQLite drivers give them.
+  if (typeof value === "number") return Number.isSafeInteger(value) ? BigInt(value) : value;
+  if (typeof value === "string" || typeof value === "bigint" || value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  return String(value);
+}
+
+/**
+ * Integers are read as bigint so that none is rounded: those a JS number holds exactly come
+ * back as numbers (ids, counts), larger ones as exact decimal strings, as Postgres gives them.
+ */
+export function fromSqlValue(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  return value;
+}
+
+export function toRowObject(columns: readonly string[], row: readonly unknown[]): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  columns.forEach((column, index) => {
+    object[column] = fromSqlValue(row[index]);
+  });
+  return object;
+}

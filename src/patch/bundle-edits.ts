@@ -1,0 +1,57 @@
+// The edits that wire src/libsql/ into @strapi/database's single-file bundle. Each edit is
+// anchored on a fragment of the pristine dist/index.js that must occur there exactly once,
+// so that an upgrade that moves or duplicates the fragment fails loudly instead of
+// patching the wrong place.
+
+export interface BundleEdit {
+  /** Names the edit in errors: "anchor <name> not found in @strapi/database@x". */
+  name: string;
+  anchor: string;
+  position: "before" | "after";
+  text: string;
+}
+
+export const PATCHED_PACKAGE = { name: "@strapi/database", version: "4.25.9", bundle: "dist/index.js" } as const;
+
+/** Where the compiled src/libsql/*.ts files go inside the package. */
+export const INJECTED_DIR = "dist/libsql";
+
+export const bundleEdits: readonly BundleEdit[] = [
+  {
+    // Below "use strict" and not above it: code placed above would put the bundle in sloppy mode.
+    name: "require-libsql",
+    anchor: '"use strict";\n',
+    position: "after",
+    text: [
+      "// libSQL support (strapi-libsql): the code is in ./libsql/, compiled from src/libsql/;",
+      "// these edits are listed in src/patch/bundle-edits.ts. Regenerate with `pnpm patch:generate`.",
+      'const Client_Libsql = require("./libsql/knex-client");',
+      'const { defineLibsqlDialect } = require("./libsql/dialect");',
+      "",
+    ].join("\n"),
+  },
+  {
+    name: "define-libsql-dialect",
+    anchor: "const getDialectClass = (client) => {\n",
+    position: "before",
+    text: "const LibsqlDialect = defineLibsqlDialect(SqliteDialect);\n",
+  },
+  {
+    name: "getDialectClass-case",
+    anchor: '    case "sqlite":\n      return SqliteDialect;\n',
+    position: "after",
+    text: '    case "libsql":\n      return LibsqlDialect;\n',
+  },
+  {
+    name: "getDialectName-case",
+    anchor: '    case "sqlite":\n    case "sqlite-legacy":\n      return "sqlite";\n',
+    position: "after",
+    text: '    case "libsql":\n      return "libsql";\n',
+  },
+  {
+    name: "createConnection-branch",
+    anchor: "  const knexConfig = { ...config };\n",
+    position: "after",
+    text: '  if (knexConfig.client === "libsql") {\n    knexConfig.client = Client_Libsql;\n  }\n',
+  },
+];

@@ -1,0 +1,1 @@
+export { startSqld, type SqldServer } from "../../scripts/lib/sqld";
