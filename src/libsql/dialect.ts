@@ -6,6 +6,7 @@
 /** The members of the bundle's SqliteDialect that LibsqlDialect relies on. */
 export interface SqliteDialectLike {
   configure(): void;
+  initialize(): Promise<void>;
   transformErrors(error: unknown): void;
 }
 
@@ -22,6 +23,19 @@ export function defineLibsqlDialect(SqliteDialect: SqliteDialectClass) {
     configure(): void {
       // SqliteDialect resolves `filename` as a path and creates its folder; a libSQL URL is
       // not a path. The file session creates the folder of a `file:` database itself.
+    }
+
+    async initialize(): Promise<void> {
+      try {
+        await super.initialize();
+      } catch (error) {
+        // Strapi's Database constructor does not await initialize(): a rejection here would
+        // end the process as an unhandled rejection, a stack trace with no hint. This is the
+        // first statement sent to the database, so a wrong URL or token surfaces here.
+        const summary = (error as { summary?: unknown }).summary;
+        console.error(typeof summary === "string" ? summary : `libsql: cannot open the database: ${(error as Error).message}`);
+        process.exit(1);
+      }
     }
 
     transformErrors(error: unknown): void {

@@ -6,6 +6,7 @@
 // without running it.
 import * as hrana from "@libsql/hrana-client";
 import type { LibsqlTarget } from "./connection-url";
+import { describeConnectionFailure } from "./remote-errors";
 import type { Session, SqlResult } from "./session";
 import type { SqlValue } from "./values";
 
@@ -25,24 +26,18 @@ export class RemoteSession implements Session {
   constructor(private readonly target: RemoteTarget) {}
 
   async execute(sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
-    const kind = classify(sql);
     let result: hrana.RowsResult;
     try {
-      result = await this.query(sql, args);
+      result = await this.queryResendingRefused(sql, args);
     } catch (error) {
-      if (!this.inTransaction && wasRefusedUnrun(error)) {
+      if (isConnectionLost(error)) {
+        // The server rolled back whatever was open on the lost stream.
         this.dropStream();
-        result = await this.query(sql, args);
-      } else {
-        if (isConnectionLost(error)) {
-          // The server rolled back whatever was open on the lost stream.
-          this.dropStream();
-          this.inTransaction = false;
-        }
-        throw error;
+        this.inTransaction = false;
       }
+      throw describeConnectionFailure(error, this.target.display, this.target.authToken !== undefined) ?? error;
     }
-    this.track(kind, sql);
+    this.track(classify(sql), sql);
     return {
       columns: result.columnNames.map((name, index) => name ?? String(index)),
       rows: result.rows.map((row) => Array.from({ length: row.length }, (_, index) => row[index])),
@@ -55,6 +50,16 @@ export class RemoteSession implements Session {
     this.dropStream();
     this.client?.close();
     this.client = undefined;
+  }
+
+  private async queryResendingRefused(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
+    try {
+      return await this.query(sql, args);
+    } catch (error) {
+      if (this.inTransaction || !wasRefusedUnrun(error)) throw error;
+      this.dropStream();
+      return this.query(sql, args);
+    }
   }
 
   private query(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {

@@ -26,8 +26,7 @@ const DATABASE_VARIABLES = ["DATABASE_CLIENT", "DATABASE_URL", "TURSO_DATABASE_U
 
 const secret = () => randomBytes(16).toString("base64");
 
-export async function startStrapi(options: StrapiOptions): Promise<StrapiProcess> {
-  const port = await freePort();
+function spawnStrapi(port: number, extraEnv: Record<string, string>): { child: ChildProcess; output: () => string } {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     ...Object.fromEntries(DATABASE_VARIABLES.map((name) => [name, ""])),
@@ -41,19 +40,25 @@ export async function startStrapi(options: StrapiOptions): Promise<StrapiProcess
     STRAPI_TELEMETRY_DISABLED: "true",
     STRAPI_DISABLE_UPDATE_NOTIFICATION: "true",
     BROWSER: "none",
-    ...options.env,
+    ...extraEnv,
   };
   const child = spawn(process.execPath, [STRAPI_BIN, "start"], { cwd: APP_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+export async function startStrapi(options: StrapiOptions): Promise<StrapiProcess> {
+  const port = await freePort();
+  const { child, output } = spawnStrapi(port, options.env);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const strapi: StrapiProcess = { baseUrl, output: () => output, stop: () => stopProcess(child) };
+  const strapi: StrapiProcess = { baseUrl, output, stop: () => stopProcess(child) };
   try {
     await waitForHealth(baseUrl, child, options.readyTimeoutMs ?? 60_000);
   } catch (error) {
     await strapi.stop();
-    throw new Error(`${(error as Error).message}\n--- strapi output ---\n${output.slice(-4000)}`);
+    throw new Error(`${(error as Error).message}\n--- strapi output ---\n${output().slice(-4000)}`);
   }
   return strapi;
 }
@@ -84,4 +89,24 @@ export function stopProcess(child: ChildProcess): Promise<void> {
     });
     child.kill("SIGTERM");
   });
+}
+
+export interface StrapiExit {
+  code: number | null;
+  output: string;
+  elapsedMs: number;
+}
+
+/** Starts Strapi expecting it to fail at boot; kills it after `timeoutMs` if it does not exit. */
+export async function bootExpectingExit(env: Record<string, string>, timeoutMs: number): Promise<StrapiExit> {
+  const started = Date.now();
+  const { child, output } = spawnStrapi(await freePort(), env);
+  const code = await new Promise<number | null>((resolve) => {
+    const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("exit", (exitCode) => {
+      clearTimeout(killer);
+      resolve(exitCode);
+    });
+  });
+  return { code, output: output(), elapsedMs: Date.now() - started };
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { parseConnectionSettings } from "./connection-url";
+
+describe("parseConnectionSettings", () => {
+  it.each([
+    ["libsql://db-org.turso.io", "http", "https://db-org.turso.io"],
+    ["https://db-org.turso.io", "http", "https://db-org.turso.io"],
+    ["wss://db-org.turso.io", "ws", "wss://db-org.turso.io"],
+    ["http://127.0.0.1:8080", "http", "http://127.0.0.1:8080"],
+    ["ws://127.0.0.1:8080", "ws", "ws://127.0.0.1:8080"],
+    ["libsql://127.0.0.1:8080?tls=0", "http", "http://127.0.0.1:8080"],
+  ])("reads %s as Hrana over %s at %s", (url, transport, endpoint) => {
+    expect(parseConnectionSettings({ url })).toMatchObject({ kind: "remote", transport, endpoint });
+  });
+
+  it("reads file: URLs, relative and absolute, as local files", () => {
+    expect(parseConnectionSettings({ url: "file:.tmp/data.db" })).toMatchObject({ kind: "file", path: ".tmp/data.db" });
+    expect(parseConnectionSettings({ url: "file:///var/data/app.db" })).toMatchObject({ kind: "file", path: "/var/data/app.db" });
+  });
+
+  it("accepts the seed recipe's knex `filename` with the token in the URL, and never displays the token", () => {
+    const target = parseConnectionSettings({ filename: "wss://db.turso.io?authToken=SECRET" });
+    expect(target).toMatchObject({ kind: "remote", authToken: "SECRET", endpoint: "wss://db.turso.io" });
+    expect(target.display).not.toContain("SECRET");
+  });
+
+  it("takes the token from authToken, and accepts the same token in both places", () => {
+    expect(parseConnectionSettings({ url: "ws://h:1", authToken: "T" })).toMatchObject({ authToken: "T" });
+    expect(parseConnectionSettings({ url: "ws://h:1?authToken=T", authToken: "T" })).toMatchObject({ authToken: "T" });
+  });
+
+  it.each([
+    [{ url: "" }, /connection\.url is empty; set DATABASE_URL/],
+    [{ url: "postgres://h/db" }, /unknown scheme "postgres:"/],
+    [{ url: "libsql://h?authtoken=x" }, /unknown query parameter "authtoken"/],
+    [{ url: "libsql://h?tls=yes" }, /tls=yes; write tls=0/],
+    [{ url: "not a url" }, /is not a URL/],
+    [{ url: "ws://h?authToken=A", authToken: "B" }, /two different auth tokens/],
+  ])("rejects %j with a message naming the setting", (settings, message) => {
+    expect(() => parseConnectionSettings(settings)).toThrow(message);
+  });
+
+  it("keeps a token out of the error for a URL that does not parse", () => {
+    expect(() => parseConnectionSettings({ url: "libsql//host?authToken=SECRET" })).toThrow(/authToken=<redacted>/);
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { fromSqlValue, toRowObject, toSqlValue } from "./values";
+
+describe("toSqlValue", () => {
+  it("binds what better-sqlite3 binds for dates and booleans", () => {
+    expect(toSqlValue(new Date("2024-01-02T03:04:05.678Z"))).toBe(1704164645678n);
+    expect(toSqlValue(true)).toBe(1n);
+    expect(toSqlValue(false)).toBe(0n);
+    expect(toSqlValue(undefined)).toBeNull();
+  });
+
+  it("binds integral numbers as integers and others as floats", () => {
+    expect(toSqlValue(10)).toBe(10n);
+    expect(toSqlValue(1.5)).toBe(1.5);
+    expect(toSqlValue(2 ** 60)).toBe(2 ** 60);
+  });
+});
+
+describe("fromSqlValue", () => {
+  it("returns safe integers as numbers and larger ones as exact strings", () => {
+    expect(fromSqlValue(42n)).toBe(42);
+    expect(fromSqlValue(9007199254740993n)).toBe("9007199254740993");
+    expect(fromSqlValue(-9007199254740993n)).toBe("-9007199254740993");
+  });
+
+  it("returns blobs as Buffers", () => {
+    expect(fromSqlValue(new Uint8Array([1, 2]).buffer)).toEqual(Buffer.from([1, 2]));
+  });
+
+  it("builds row objects keyed by column", () => {
+    expect(toRowObject(["id", "name"], [1n, "a"])).toEqual({ id: 1, name: "a" });
+  });
+});

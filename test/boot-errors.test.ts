@@ -1,0 +1,79 @@
+// Bad settings end the boot quickly with one line that names the setting, and never print
+// the auth token.
+import { createServer, type Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSqld, type SqldServer } from "./helpers/sqld";
+import { bootExpectingExit } from "./helpers/strapi";
+import { freePort } from "../scripts/lib/sqld";
+
+let server: SqldServer;
+let notLibsql: Server;
+let notLibsqlPort: number;
+beforeAll(async () => {
+  server = await startSqld();
+  notLibsqlPort = await freePort();
+  notLibsql = createServer((_, response) => response.writeHead(404).end("not here"));
+  await new Promise<void>((resolve) => notLibsql.listen(notLibsqlPort, "127.0.0.1", resolve));
+});
+afterAll(async () => {
+  await server?.stop();
+  notLibsql?.close();
+});
+
+/** Lines a user reads: Strapi's own output minus blank lines. */
+function meaningfulLines(output: string): string[] {
+  return output.split("\n").filter((line) => line.trim() !== "");
+}
+
+describe("a libSQL setting that cannot work", () => {
+  const cases: Array<{ name: string; env: () => Record<string, string>; says: RegExp }> = [
+    {
+      name: "a wrong token over http",
+      env: () => ({ DATABASE_URL: server.url("http"), TURSO_AUTH_TOKEN: server.signToken({}, { wrongKey: true }) }),
+      says: /refused the auth token \(HTTP 401.*TURSO_AUTH_TOKEN/,
+    },
+    {
+      name: "an expired token over libsql://?tls=0",
+      env: () => ({ DATABASE_URL: server.url("libsql"), TURSO_AUTH_TOKEN: server.signToken({}, { expiresInSeconds: -3600 }) }),
+      says: /refused the auth token.*TURSO_AUTH_TOKEN/,
+    },
+    {
+      name: "no token at all",
+      env: () => ({ DATABASE_URL: server.url("http") }),
+      says: /wants an auth token and none is set.*TURSO_AUTH_TOKEN/,
+    },
+    {
+      name: "a wrong token over ws",
+      env: () => ({ DATABASE_URL: server.url("ws"), TURSO_AUTH_TOKEN: server.signToken({}, { wrongKey: true }) }),
+      says: /cannot use ws:\/\/127\.0\.0\.1:\d+ \(DATABASE_URL.*auth token/,
+    },
+    {
+      name: "nothing listening on the port",
+      env: () => ({ DATABASE_URL: `http://127.0.0.1:${notLibsqlPort + 1}`, TURSO_AUTH_TOKEN: "x" }),
+      says: /nothing answers there \(ECONNREFUSED\)/,
+    },
+    {
+      name: "a port that is not a libSQL server",
+      env: () => ({ DATABASE_URL: `http://127.0.0.1:${notLibsqlPort}`, TURSO_AUTH_TOKEN: "x" }),
+      says: /no Hrana endpoint there \(HTTP 404\)/,
+    },
+  ];
+
+  it.each(cases)("$name: exits 1 within 10 s with one line naming the setting", async ({ env, says }) => {
+    const settings = env();
+    const exit = await bootExpectingExit(settings, 15_000);
+    expect(exit.code, exit.output).toBe(1);
+    expect(exit.elapsedMs).toBeLessThan(10_000);
+    const lines = meaningfulLines(exit.output);
+    expect(lines, exit.output).toHaveLength(1);
+    expect(lines[0]).toMatch(says);
+    if (settings.TURSO_AUTH_TOKEN) expect(exit.output).not.toContain(settings.TURSO_AUTH_TOKEN);
+  });
+
+  it("an unknown scheme names DATABASE_URL's setting and stops the boot", async () => {
+    const exit = await bootExpectingExit({ DATABASE_URL: "postgres://127.0.0.1/db?authToken=SECRET-TOKEN" }, 15_000);
+    expect(exit.code).toBe(1);
+    expect(exit.output).toMatch(/connection\.url has the unknown scheme "postgres:"/);
+    expect(exit.output).not.toContain("SECRET-TOKEN");
+  });
+});

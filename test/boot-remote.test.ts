@@ -1,0 +1,61 @@
+// Strapi 4.25.9 on a real libSQL server (sqld, JWT auth as on Turso), over every transport
+// a local server offers. Each URL form gets its own database on a fresh server.
+import { afterAll, describe, expect, it } from "vitest";
+import { apiWithToken } from "./helpers/api";
+import { runCrudScenario } from "./helpers/crud-scenario";
+import { startSqld, type SqldServer } from "./helpers/sqld";
+import { startStrapi, type StrapiProcess } from "./helpers/strapi";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  await Promise.all(cleanups.map((cleanup) => cleanup()));
+});
+
+async function bootOn(env: (server: SqldServer) => Record<string, string>): Promise<{ server: SqldServer; strapi: StrapiProcess }> {
+  const server = await startSqld();
+  cleanups.push(() => server.stop());
+  const strapi = await startStrapi({ env: env(server) });
+  cleanups.push(() => strapi.stop());
+  return { server, strapi };
+}
+
+describe.each([
+  { form: "http://", url: (server: SqldServer) => server.url("http") },
+  { form: "ws://", url: (server: SqldServer) => server.url("ws") },
+  { form: "libsql://?tls=0", url: (server: SqldServer) => server.url("libsql") },
+])("Strapi on sqld over $form", ({ url }) => {
+  it("boots with TURSO_AUTH_TOKEN and serves the CRUD scenario, twice across a restart", async () => {
+    const { server, strapi } = await bootOn((server) => ({ DATABASE_URL: url(server), TURSO_AUTH_TOKEN: server.authToken }));
+    expect(strapi.output()).not.toContain(server.authToken);
+    await runCrudScenario(await apiWithToken(strapi.baseUrl), "remote");
+    await strapi.stop();
+
+    const again = await startStrapi({ env: { DATABASE_URL: url(server), TURSO_AUTH_TOKEN: server.authToken } });
+    cleanups.push(() => again.stop());
+    const api = await apiWithToken(again.baseUrl);
+    expect((await api.get("/api/authors?filters[name][$eq]=Grace%20remote")).body.data).toHaveLength(1);
+    await runCrudScenario(api, "remote again");
+  });
+});
+
+describe("the token in the URL", () => {
+  it("works as ?authToken= (the seed recipe's form) with TURSO_DATABASE_URL", async () => {
+    const { strapi } = await bootOn((server) => ({
+      TURSO_DATABASE_URL: `${server.url("ws")}?authToken=${server.authToken}`,
+    }));
+    await runCrudScenario(await apiWithToken(strapi.baseUrl), "url token");
+  });
+});
+
+describe("an idle HTTP stream", () => {
+  it("does not break the next request after 15 s idle (the server expires streams after 10 s)", async () => {
+    const { strapi } = await bootOn((server) => ({ DATABASE_URL: server.url("http"), TURSO_AUTH_TOKEN: server.authToken }));
+    const api = await apiWithToken(strapi.baseUrl);
+    await api.post("/api/authors", { data: { name: "before idle" } });
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    const created = await api.post("/api/authors", { data: { name: "after idle" } });
+    expect(created.status).toBe(200);
+    const names = (await api.get("/api/authors?sort=id")).body.data.map((a: any) => a.attributes.name);
+    expect(names).toEqual(["before idle", "after idle"]);
+  });
+});
