@@ -15,11 +15,15 @@ export interface ExpectedFiles {
 }
 
 export interface GeneratedPatch {
+  /** For pnpm's patchedDependencies: paths inside the package. */
   patch: string;
+  /** The same change for npm and yarn apps, in patch-package's naming and paths. */
+  patchPackagePatch: string;
   expected: ExpectedFiles;
 }
 
 export const PATCH_FILE = `patches/${PATCHED_PACKAGE.name.replace("/", "__")}@${PATCHED_PACKAGE.version}.patch`;
+export const PATCH_PACKAGE_FILE = `patches/${PATCHED_PACKAGE.name.replace("/", "+")}+${PATCHED_PACKAGE.version}.patch`;
 export const EXPECTED_FILE = PATCH_FILE.replace(/\.patch$/, ".sha256.json");
 
 export function sha256(content: string): string {
@@ -41,6 +45,7 @@ export function buildPatch(root: string, pristineBundle: string): GeneratedPatch
   );
   return {
     patch: formatPatch(changes),
+    patchPackagePatch: formatPatch(changes, `node_modules/${PATCHED_PACKAGE.name}/`),
     expected: { package: PATCHED_PACKAGE.name, version: PATCHED_PACKAGE.version, files },
   };
 }
@@ -48,6 +53,15 @@ export function buildPatch(root: string, pristineBundle: string): GeneratedPatch
 export async function generatePatch(root: string): Promise<GeneratedPatch> {
   const tarball = await fetchPristineTarball(root, PATCHED_PACKAGE);
   return buildPatch(root, readFileFromTarball(tarball, PATCHED_PACKAGE.bundle));
+}
+
+/** Every file the generator writes, by path from the repo root. */
+export function generatedFiles(generated: GeneratedPatch): Array<[path: string, content: string]> {
+  return [
+    [PATCH_FILE, generated.patch],
+    [PATCH_PACKAGE_FILE, generated.patchPackagePatch],
+    [EXPECTED_FILE, serializeExpected(generated.expected)],
+  ];
 }
 
 export function serializeExpected(expected: ExpectedFiles): string {

@@ -24,8 +24,10 @@ function range(start: number, lines: number): string {
   return lines === 1 ? `${from}` : `${from},${lines}`;
 }
 
-export function formatFileDiff(change: FileChange): string {
-  const { path, before, after } = change;
+/** `pathPrefix` places the files: "" for pnpm (paths inside the package), "node_modules/<pkg>/" for patch-package. */
+export function formatFileDiff(change: FileChange, pathPrefix = ""): string {
+  const { before, after } = change;
+  const path = `${pathPrefix}${change.path}`;
   const header =
     before === null
       ? [`diff --git a/${path} b/${path}`, "new file mode 100644", `index ${NULL_BLOB}..${blobId(after)}`, "--- /dev/null", `+++ b/${path}`]
@@ -38,6 +40,9 @@ export function formatFileDiff(change: FileChange): string {
   return `${[...header, ...body].join("\n")}\n`;
 }
 
-export function formatPatch(changes: readonly FileChange[]): string {
-  return [...changes].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map(formatFileDiff).join("");
+export function formatPatch(changes: readonly FileChange[], pathPrefix = ""): string {
+  return [...changes]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((change) => formatFileDiff(change, pathPrefix))
+    .join("");
 }
