@@ -22,16 +22,25 @@ export interface GeneratedPatch {
   expected: ExpectedFiles;
 }
 
-export const PATCH_FILE = `patches/${PATCHED_PACKAGE.name.replace("/", "__")}@${PATCHED_PACKAGE.version}.patch`;
-export const PATCH_PACKAGE_FILE = `patches/${PATCHED_PACKAGE.name.replace("/", "+")}+${PATCHED_PACKAGE.version}.patch`;
-export const EXPECTED_FILE = PATCH_FILE.replace(/\.patch$/, ".sha256.json");
+/** Where the patches for one @strapi/database version live, by path from the repo root. */
+export function patchFiles(version: string) {
+  const pnpm = `patches/${PATCHED_PACKAGE.name.replace("/", "__")}@${version}.patch`;
+  return {
+    pnpm,
+    patchPackage: `patches/${PATCHED_PACKAGE.name.replace("/", "+")}+${version}.patch`,
+    expected: pnpm.replace(/\.patch$/, ".sha256.json"),
+  };
+}
+
+export const PATCH_FILE = patchFiles(PATCHED_PACKAGE.version).pnpm;
+export const EXPECTED_FILE = patchFiles(PATCHED_PACKAGE.version).expected;
 
 export function sha256(content: string): string {
   return createHash("sha256").update(content, "utf8").digest("hex");
 }
 
-export function buildPatch(root: string, pristineBundle: string): GeneratedPatch {
-  const target = `${PATCHED_PACKAGE.name}@${PATCHED_PACKAGE.version} ${PATCHED_PACKAGE.bundle}`;
+export function buildPatch(root: string, pristineBundle: string, version: string = PATCHED_PACKAGE.version): GeneratedPatch {
+  const target = `${PATCHED_PACKAGE.name}@${version} ${PATCHED_PACKAGE.bundle}`;
   const changes: FileChange[] = [
     { path: PATCHED_PACKAGE.bundle, before: pristineBundle, after: applyBundleEdits(pristineBundle, bundleEdits, target) },
     ...compileInjected(root, "src/libsql", INJECTED_DIR).map((file) => ({
@@ -46,7 +55,7 @@ export function buildPatch(root: string, pristineBundle: string): GeneratedPatch
   return {
     patch: formatPatch(changes),
     patchPackagePatch: formatPatch(changes, `node_modules/${PATCHED_PACKAGE.name}/`),
-    expected: { package: PATCHED_PACKAGE.name, version: PATCHED_PACKAGE.version, files },
+    expected: { package: PATCHED_PACKAGE.name, version, files },
   };
 }
 
@@ -57,10 +66,11 @@ export async function generatePatch(root: string): Promise<GeneratedPatch> {
 
 /** Every file the generator writes, by path from the repo root. */
 export function generatedFiles(generated: GeneratedPatch): Array<[path: string, content: string]> {
+  const paths = patchFiles(generated.expected.version);
   return [
-    [PATCH_FILE, generated.patch],
-    [PATCH_PACKAGE_FILE, generated.patchPackagePatch],
-    [EXPECTED_FILE, serializeExpected(generated.expected)],
+    [paths.pnpm, generated.patch],
+    [paths.patchPackage, generated.patchPackagePatch],
+    [paths.expected, serializeExpected(generated.expected)],
   ];
 }
 

@@ -34,9 +34,21 @@ export function checkIntegrity(tarball: Buffer, integrity: string): boolean {
   return createHash(algorithm ?? "sha512").update(tarball).digest("base64") === expected;
 }
 
-/** Downloads once per machine: the tarball is cached under node_modules/.cache, keyed by its integrity. */
-export async function fetchPristineTarball(root: string, pkg: PackageId): Promise<Buffer> {
-  const integrity = lockfileIntegrity(readFileSync(join(root, "pnpm-lock.yaml"), "utf8"), pkg);
+/** The integrity the registry publishes, for versions this app's lockfile does not hold. */
+export async function registryIntegrity(pkg: PackageId, registry = process.env.npm_config_registry ?? "https://registry.npmjs.org/"): Promise<string> {
+  const base = registry.endsWith("/") ? registry : `${registry}/`;
+  const response = await fetch(`${base}${pkg.name}/${pkg.version}`);
+  if (!response.ok) throw new Error(`the registry has no ${pkg.name}@${pkg.version} (HTTP ${response.status})`);
+  const { dist } = (await response.json()) as { dist: { integrity: string } };
+  return dist.integrity;
+}
+
+/**
+ * Downloads once per machine: the tarball is cached under node_modules/.cache, keyed by its
+ * integrity, which comes from the lockfile unless given.
+ */
+export async function fetchPristineTarball(root: string, pkg: PackageId, knownIntegrity?: string): Promise<Buffer> {
+  const integrity = knownIntegrity ?? lockfileIntegrity(readFileSync(join(root, "pnpm-lock.yaml"), "utf8"), pkg);
   const cacheDir = join(root, "node_modules", ".cache", "strapi-libsql");
   const cached = join(cacheDir, `${createHash("sha256").update(integrity).digest("hex").slice(0, 16)}.tgz`);
   if (existsSync(cached)) {

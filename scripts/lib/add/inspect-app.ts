@@ -1,0 +1,70 @@
+// What kind of app `strapi-libsql add` is pointed at: a Strapi 4 app, which package manager,
+// which @strapi/database it will install, where its database config is.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+export type PackageManager = "pnpm" | "npm" | "yarn";
+
+export interface PackageJson {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
+  pnpm?: { patchedDependencies?: Record<string, string>; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export interface AppInfo {
+  dir: string;
+  packageJson: PackageJson;
+  manager: PackageManager;
+  /** The @strapi/database version the app runs (installed) or pins (package.json). */
+  databaseVersion: string;
+  /** config/database.ts or .js, if the app has one. */
+  databaseConfig: string | undefined;
+}
+
+export class AddError extends Error {
+  override name = "AddError";
+}
+
+export function inspectApp(dir: string): AppInfo {
+  const manifest = join(dir, "package.json");
+  if (!existsSync(manifest)) throw new AddError(`${dir} has no package.json: give the folder of a Strapi 4 app`);
+  const packageJson = JSON.parse(readFileSync(manifest, "utf8")) as PackageJson;
+  const strapiSpec = packageJson.dependencies?.["@strapi/strapi"];
+  if (!strapiSpec) throw new AddError(`${dir} is not a Strapi app: @strapi/strapi is not in its dependencies`);
+  const databaseVersion = installedDatabaseVersion(dir) ?? exactVersion(strapiSpec);
+  if (!databaseVersion) {
+    throw new AddError(
+      `${dir} asks for @strapi/strapi "${strapiSpec}", a range: pin an exact version (e.g. "4.25.9") or install the app first, so the patch matches what runs`,
+    );
+  }
+  if (!databaseVersion.startsWith("4.")) {
+    throw new AddError(`${dir} runs Strapi ${databaseVersion}; this patch is for Strapi 4 (Strapi 5 accepts no external database dialects)`);
+  }
+  const databaseConfig = ["config/database.ts", "config/database.js"].find((path) => existsSync(join(dir, path)));
+  return { dir, packageJson, manager: detectManager(dir, packageJson), databaseVersion, databaseConfig };
+}
+
+function exactVersion(spec: string): string | undefined {
+  return /^\d+\.\d+\.\d+$/.test(spec) ? spec : undefined;
+}
+
+/** Resolved from @strapi/strapi's folder, as Strapi loads it (pnpm keeps it out of the app's top level). */
+function installedDatabaseVersion(dir: string): string | undefined {
+  try {
+    const strapiDir = dirname(require.resolve("@strapi/strapi/package.json", { paths: [dir] }));
+    const manifest = require.resolve("@strapi/database/package.json", { paths: [strapiDir] });
+    return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+function detectManager(dir: string, packageJson: PackageJson): PackageManager {
+  const declared = typeof packageJson.packageManager === "string" ? packageJson.packageManager.split("@")[0] : undefined;
+  if (declared === "pnpm" || declared === "npm" || declared === "yarn") return declared;
+  if (existsSync(join(dir, "pnpm-lock.yaml"))) return "pnpm";
+  if (existsSync(join(dir, "yarn.lock"))) return "yarn";
+  return "npm";
+}

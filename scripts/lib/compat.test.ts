@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { checkEdits, compatibleRange, formatTable } from "./compat";
+import { pristineBundle } from "./pristine.fixture";
+
+describe("patch:compat", () => {
+  it("keeps 4.x releases from 4.15.0 on, in version order, without pre-releases or 5.x", () => {
+    expect(compatibleRange(["4.9.0", "4.15.0", "5.0.0", "4.25.10", "4.25.9", "4.14.9", "4.26.0-beta.1", "4.16.0"])).toEqual([
+      "4.15.0",
+      "4.16.0",
+      "4.25.9",
+      "4.25.10",
+    ]);
+  });
+
+  it("reports the edits as applying to the pristine 4.25.9 bundle, and names a missing anchor", async () => {
+    const bundle = await pristineBundle();
+    expect(checkEdits("4.25.9", bundle)).toEqual({ version: "4.25.9", edits: "applies" });
+    const broken = bundle.replace("const getDialectClass = (client) => {\n", "function getDialectClass(client) {\n");
+    expect(checkEdits("4.99.0", broken).edits).toBe('anchor "define-libsql-dialect" is not found');
+    expect(formatTable([checkEdits("4.99.0", broken)])).toContain('| 4.99.0 | anchor "define-libsql-dialect" is not found | not checked |');
+  });
+});

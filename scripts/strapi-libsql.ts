@@ -1,0 +1,29 @@
+// pnpm strapi-libsql add <path-to-app> — puts the libSQL patch into an existing Strapi 4 app.
+import { resolve, join } from "node:path";
+import { addToApp } from "./lib/add/add-to-app";
+import { AddError } from "./lib/add/inspect-app";
+
+function main(args: string[]): number {
+  const [command, appPath] = args;
+  if (command !== "add" || !appPath) {
+    console.error("usage: pnpm strapi-libsql add <path-to-strapi-app>");
+    return 2;
+  }
+  try {
+    const report = addToApp(resolve(appPath), join(__dirname, ".."));
+    if (report.changed.length === 0 && report.manual.length === 0) {
+      console.log(`strapi-libsql: ${appPath} already has everything; nothing changed`);
+      return 0;
+    }
+    for (const path of report.changed) console.log(`strapi-libsql: updated ${path}`);
+    for (const step of report.manual) console.log(`strapi-libsql: could not edit safely; ${step}`);
+    console.log(`strapi-libsql: next, in ${appPath}: ${report.nextCommand}, then start Strapi with DATABASE_CLIENT=libsql`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof AddError)) throw error;
+    console.error(`strapi-libsql: ${error.message}`);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
