@@ -11,6 +11,9 @@ export default ({ env }: { env: StrapiEnv }) => {
       connection: {
         url: setting("DATABASE_URL", setting("TURSO_DATABASE_URL", "file:.tmp/data.db")),
         authToken: setting("TURSO_AUTH_TOKEN", ""),
+        // Opt-in embedded replica: DATABASE_URL is then a local file that follows this primary.
+        syncUrl: setting("TURSO_SYNC_URL", ""),
+        syncInterval: setting("TURSO_SYNC_INTERVAL", "60"),
       },
       useNullAsDefault: true,
     },

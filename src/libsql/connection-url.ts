@@ -2,8 +2,18 @@
 // Hrana-over-HTTP or Hrana-over-WebSocket. Parsing happens once, before anything opens,
 // so that a wrong setting fails at boot with a sentence instead of a timeout later.
 
+/** An embedded replica: the local file follows this primary and forwards writes to it. */
+export interface ReplicaOf {
+  /** The primary's base URL over HTTP(S), which libSQL's sync protocol uses. */
+  endpoint: string;
+  authToken: string | undefined;
+  /** Seconds between background syncs; 0 syncs only at open and after this process's writes. */
+  syncIntervalSeconds: number;
+  display: string;
+}
+
 export type LibsqlTarget =
-  | { kind: "file"; path: string; display: string }
+  | { kind: "file"; path: string; display: string; replicaOf?: ReplicaOf }
   | {
       kind: "remote";
       transport: "http" | "ws";
@@ -19,6 +29,10 @@ export interface ConnectionSettings {
   /** The blog recipe put the URL in knex's `filename`; accepted for those configs. */
   filename?: unknown;
   authToken?: unknown;
+  /** Opt-in embedded replica: `url` is then the local file, this the primary. */
+  syncUrl?: unknown;
+  /** Seconds between background syncs of a replica. */
+  syncInterval?: unknown;
 }
 
 const KNOWN_PARAMETERS = new Set(["authToken", "tls"]);
@@ -38,6 +52,15 @@ export function parseConnectionSettings(settings: ConnectionSettings): LibsqlTar
   const settingToken = typeof settings.authToken === "string" && settings.authToken !== "" ? settings.authToken : undefined;
   const value = raw.trim();
 
+  const syncUrl = typeof settings.syncUrl === "string" ? settings.syncUrl.trim() : "";
+  if (syncUrl !== "") {
+    if (!value.startsWith("file:")) {
+      throw new LibsqlConfigError(
+        "libsql: connection.syncUrl (TURSO_SYNC_URL) makes an embedded replica, whose connection.url (DATABASE_URL) must be a local file: URL such as file:.tmp/replica.db",
+      );
+    }
+    return { ...parseFileUrl(value), replicaOf: parseReplicaOf(syncUrl, settingToken, settings.syncInterval) };
+  }
   if (value.startsWith("file:")) {
     return parseFileUrl(value);
   }
@@ -53,7 +76,25 @@ export function parseConnectionSettings(settings: ConnectionSettings): LibsqlTar
   return parseRemoteUrl(url, settingToken);
 }
 
-function parseFileUrl(value: string): LibsqlTarget {
+function parseReplicaOf(syncUrl: string, settingToken: string | undefined, interval: unknown): ReplicaOf {
+  let url: URL;
+  try {
+    url = new URL(syncUrl);
+  } catch {
+    throw new LibsqlConfigError(`libsql: connection.syncUrl (TURSO_SYNC_URL) "${redactToken(syncUrl)}" is not a URL; expected libsql://<db>.turso.io`);
+  }
+  const primary = parseRemoteUrl(url, settingToken);
+  if (primary.kind !== "remote") throw new LibsqlConfigError("libsql: connection.syncUrl must name a remote database");
+  const syncIntervalSeconds = interval === undefined || interval === "" ? 60 : Number(interval);
+  if (!Number.isFinite(syncIntervalSeconds) || syncIntervalSeconds < 0) {
+    throw new LibsqlConfigError(`libsql: connection.syncInterval (TURSO_SYNC_INTERVAL) is ${String(interval)}; give seconds, 0 or more`);
+  }
+  // The sync protocol is HTTP; a ws(s):// URL names the same server.
+  const endpoint = primary.endpoint.replace(/^ws(s?):/, "http$1:");
+  return { endpoint, authToken: primary.authToken, syncIntervalSeconds, display: primary.display };
+}
+
+function parseFileUrl(value: string): Extract<LibsqlTarget, { kind: "file" }> {
   const path = value.slice("file:".length).replace(/^\/\/(?=\/)/, "");
   if (path === "" || path.includes("?")) {
     throw new LibsqlConfigError(
@@ -63,7 +104,7 @@ function parseFileUrl(value: string): LibsqlTarget {
   return { kind: "file", path, display: value };
 }
 
-function parseRemoteUrl(url: URL, settingToken: string | undefined): LibsqlTarget {
+function parseRemoteUrl(url: URL, settingToken: string | undefined): Extract<LibsqlTarget, { kind: "remote" }> {
   for (const name of url.searchParams.keys()) {
     if (!KNOWN_PARAMETERS.has(name)) {
       throw new LibsqlConfigError(

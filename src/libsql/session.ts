@@ -20,7 +20,7 @@ export async function openSession(target: LibsqlTarget): Promise<Session> {
   // and only apps that use libSQL have its drivers installed.
   if (target.kind === "file") {
     const { openFileSession } = require("./file-session") as typeof import("./file-session");
-    return openFileSession(target.path);
+    return openFileSession(target);
   }
   const { RemoteSession } = require("./remote-session") as typeof import("./remote-session");
   return new RemoteSession(target);
