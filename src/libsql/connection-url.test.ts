@@ -43,4 +43,24 @@ describe("parseConnectionSettings", () => {
   it("keeps a token out of the error for a URL that does not parse", () => {
     expect(() => parseConnectionSettings({ url: "libsql//host?authToken=SECRET" })).toThrow(/authToken=<redacted>/);
   });
+
+  it("makes an embedded replica from a file URL and a sync URL, over HTTP, with the interval", () => {
+    expect(parseConnectionSettings({ url: "file:.tmp/r.db", syncUrl: "libsql://db.turso.io", authToken: "T", syncInterval: "5" })).toEqual({
+      kind: "file",
+      path: ".tmp/r.db",
+      display: "file:.tmp/r.db",
+      replicaOf: { endpoint: "https://db.turso.io", authToken: "T", syncIntervalSeconds: 5, display: "libsql://db.turso.io" },
+    });
+    expect(parseConnectionSettings({ url: "file:r.db", syncUrl: "wss://db.turso.io" })).toMatchObject({
+      replicaOf: { endpoint: "https://db.turso.io", syncIntervalSeconds: 60 },
+    });
+  });
+
+  it.each([
+    [{ url: "libsql://db.turso.io", syncUrl: "libsql://db.turso.io" }, /must be a local file: URL/],
+    [{ url: "file:r.db", syncUrl: "nope" }, /connection\.syncUrl \(TURSO_SYNC_URL\) "nope" is not a URL/],
+    [{ url: "file:r.db", syncUrl: "libsql://h", syncInterval: "-1" }, /TURSO_SYNC_INTERVAL\) is -1/],
+  ])("rejects the replica settings %j", (settings, message) => {
+    expect(() => parseConnectionSettings(settings)).toThrow(message);
+  });
 });
