@@ -27,12 +27,12 @@ const DATABASE_VARIABLES = ["DATABASE_CLIENT", "DATABASE_URL", "TURSO_DATABASE_U
 
 const secret = () => randomBytes(16).toString("base64");
 
-function spawnStrapi(port: number, extraEnv: Record<string, string>, appDir = APP_DIR): { child: ChildProcess; output: () => string } {
+/** `strapi <args>` (start, export, import, ...) in the app folder, with fresh secrets and `extraEnv`. */
+function spawnStrapi(args: string[], extraEnv: Record<string, string>, appDir = APP_DIR): { child: ChildProcess; output: () => string } {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     ...Object.fromEntries(DATABASE_VARIABLES.map((name) => [name, ""])),
     HOST: "127.0.0.1",
-    PORT: String(port),
     APP_KEYS: `${secret()},${secret()}`,
     API_TOKEN_SALT: secret(),
     ADMIN_JWT_SECRET: secret(),
@@ -44,7 +44,7 @@ function spawnStrapi(port: number, extraEnv: Record<string, string>, appDir = AP
     ...extraEnv,
   };
   const bin = join(appDir, "node_modules", "@strapi", "strapi", "bin", "strapi.js");
-  const child = spawn(process.execPath, [bin, "start"], { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [bin, ...args], { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -53,7 +53,7 @@ function spawnStrapi(port: number, extraEnv: Record<string, string>, appDir = AP
 
 export async function startStrapi(options: StrapiOptions): Promise<StrapiProcess> {
   const port = await freePort();
-  const { child, output } = spawnStrapi(port, options.env, options.appDir);
+  const { child, output } = spawnStrapi(["start"], { PORT: String(port), ...options.env }, options.appDir);
   const baseUrl = `http://127.0.0.1:${port}`;
   const strapi: StrapiProcess = { baseUrl, output, stop: () => stopProcess(child) };
   try {
@@ -101,8 +101,13 @@ export interface StrapiExit {
 
 /** Starts Strapi expecting it to fail at boot; kills it after `timeoutMs` if it does not exit. */
 export async function bootExpectingExit(env: Record<string, string>, timeoutMs: number): Promise<StrapiExit> {
+  return runStrapiCommand(["start"], { PORT: String(await freePort()), ...env }, timeoutMs);
+}
+
+/** Runs a Strapi CLI command to its end (`strapi export`, `strapi import`); killed after `timeoutMs`. */
+export async function runStrapiCommand(args: string[], env: Record<string, string>, timeoutMs: number): Promise<StrapiExit> {
   const started = Date.now();
-  const { child, output } = spawnStrapi(await freePort(), env);
+  const { child, output } = spawnStrapi(args, env);
   const code = await new Promise<number | null>((resolve) => {
     const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.once("exit", (exitCode) => {

@@ -13,13 +13,20 @@ export class StrapiApi {
   ) {}
 
   async request<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+    const json = body === undefined ? undefined : JSON.stringify(body);
+    return this.send<T>(method, path, json, body === undefined ? {} : { "Content-Type": "application/json" });
+  }
+
+  /** A multipart request, as a browser sends a file upload (fetch sets the boundary). */
+  postForm<T = any>(path: string, form: FormData): Promise<ApiResponse<T>> {
+    return this.send<T>("POST", path, form, {});
+  }
+
+  private async send<T>(method: string, path: string, body: string | FormData | undefined, headers: Record<string, string>): Promise<ApiResponse<T>> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: {
-        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-        ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { ...headers, ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}) },
+      body,
     });
     const text = await response.text();
     return { status: response.status, body: text ? (JSON.parse(text) as T) : (undefined as T) };
