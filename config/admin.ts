@@ -1,7 +1,8 @@
 export default ({ env }: { env: StrapiEnv }) => ({
-  // The admin panel needs a build (`strapi build`) that this app does not run yet; with the
-  // panel off, `strapi start` serves the API and the admin API without it.
-  serveAdminPanel: env.bool("SERVE_ADMIN_PANEL", false),
+  // On by default, as in any Strapi app: `pnpm start` builds the panel into dist/build when it
+  // is missing or outdated. SERVE_ADMIN_PANEL=false serves the API and the admin API only,
+  // and `pnpm start` then skips the build.
+  serveAdminPanel: env.bool("SERVE_ADMIN_PANEL", true),
   auth: {
     secret: env("ADMIN_JWT_SECRET"),
   },

@@ -1,10 +1,16 @@
-// Makes the repo runnable as a Strapi app: a .env with fresh secrets when there is none, and
-// the TypeScript server (config/, src/) compiled into dist/, which is what `strapi start`
-// loads. `strapi build` would do the compile too, but it also builds the admin panel.
+// Makes the repo runnable as a Strapi app: a .env with fresh secrets when there is none, the
+// TypeScript server (config/, src/) compiled into dist/, which is what `strapi start` loads,
+// and the admin panel built into dist/build when it is served and its build is missing or
+// outdated (scripts/lib/admin-build.ts).
+//
+//   tsx scripts/prepare-app.ts                 .env, server, admin build when needed (pnpm start)
+//   tsx scripts/prepare-app.ts --server-only   .env and server only (pnpm build:server, pnpm develop)
+//   tsx scripts/prepare-app.ts --build-admin   .env, server, and always a fresh admin build (pnpm build)
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
+import { adminPanelEnabled, appEnv, ensureAdminBuild } from "./lib/admin-build";
 
 export function envFromExample(example: string): string {
   return example.replace(/tobemodified/g, () => randomBytes(16).toString("base64"));
@@ -24,7 +30,9 @@ export function compileServer(appDir: string): void {
   }
 }
 
-if (require.main === module) {
+function main(args: string[]): void {
+  const unknown = args.filter((arg) => arg !== "--server-only" && arg !== "--build-admin");
+  if (unknown.length > 0) throw new Error(`prepare-app: unknown argument ${unknown.join(" ")} (--server-only, --build-admin)`);
   const appDir = join(__dirname, "..");
   const envFile = join(appDir, ".env");
   if (!existsSync(envFile)) {
@@ -32,4 +40,19 @@ if (require.main === module) {
     console.log("prepare-app: created .env with fresh secrets from .env.example");
   }
   compileServer(appDir);
+  if (args.includes("--server-only")) return;
+  if (args.includes("--build-admin")) {
+    ensureAdminBuild(appDir, { force: true, verbose: true });
+  } else if (adminPanelEnabled(appEnv(appDir))) {
+    ensureAdminBuild(appDir, { verbose: true });
+  }
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  }
 }

@@ -47,15 +47,4 @@ describe("the token in the URL", () => {
   });
 });
 
-describe("an idle HTTP stream", () => {
-  it("does not break the next request after 15 s idle (the server expires streams after 10 s)", async () => {
-    const { strapi } = await bootOn((server) => ({ DATABASE_URL: server.url("http"), TURSO_AUTH_TOKEN: server.authToken }));
-    const api = await apiWithToken(strapi.baseUrl);
-    await api.post("/api/authors", { data: { name: "before idle" } });
-    await new Promise((resolve) => setTimeout(resolve, 15_000));
-    const created = await api.post("/api/authors", { data: { name: "after idle" } });
-    expect(created.status).toBe(200);
-    const names = (await api.get("/api/authors?sort=id")).body.data.map((a: any) => a.attributes.name);
-    expect(names).toEqual(["before idle", "after idle"]);
-  });
-});
+// The request after 15 s idle, over every transport: test/resilience.test.ts.

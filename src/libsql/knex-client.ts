@@ -3,18 +3,19 @@
 // a session per pooled connection, opened from a libSQL URL.
 import Client_SQLite3 = require("knex/lib/dialects/sqlite3");
 import type { Knex } from "knex";
-import { parseConnectionSettings, type ConnectionSettings, type LibsqlTarget } from "./connection-url";
+import { LibsqlConfigError, parseConnectionSettings, type ConnectionSettings, type LibsqlTarget } from "./connection-url";
 import { openSession, type Session } from "./session";
 import { toRowObject, toSqlValue } from "./values";
 
 class Client_Libsql extends Client_SQLite3 {
-  private readonly target: LibsqlTarget;
+  private readonly target: LibsqlTarget | LibsqlConfigError;
 
   constructor(config: Knex.Config) {
     const settings = (config.connection ?? {}) as ConnectionSettings;
-    const target = parseConnectionSettings(settings);
+    const target = parseOrKeep(settings);
     // The parent warns when `filename` is missing; for libSQL the URL plays that part.
-    super({ useNullAsDefault: true, ...config, connection: { ...settings, filename: target.display } });
+    const filename = target instanceof LibsqlConfigError ? "(invalid libSQL URL)" : target.display;
+    super({ useNullAsDefault: true, ...config, connection: { ...settings, filename } });
     this.target = target;
   }
 
@@ -23,6 +24,7 @@ class Client_Libsql extends Client_SQLite3 {
   }
 
   acquireRawConnection(): Promise<Session> {
+    if (this.target instanceof LibsqlConfigError) return Promise.reject(this.target);
     return openSession(this.target);
   }
 
@@ -39,6 +41,21 @@ class Client_Libsql extends Client_SQLite3 {
       changes: result.rowsAffected,
     };
     return obj;
+  }
+}
+
+/**
+ * A setting that cannot work is reported at the first connection rather than thrown here.
+ * Thrown here, it reaches Strapi's "Server wasn't able to start properly" and a stack trace;
+ * at the first connection, the dialect's initialize() prints it as one line and exits 1,
+ * like a refused token. `summary` is the line it prints.
+ */
+function parseOrKeep(settings: ConnectionSettings): LibsqlTarget | LibsqlConfigError {
+  try {
+    return parseConnectionSettings(settings);
+  } catch (error) {
+    if (!(error instanceof LibsqlConfigError)) throw error;
+    return Object.assign(error, { summary: error.message });
   }
 }
 

@@ -1,7 +1,8 @@
 // Turns what the Hrana client throws when the server cannot be used (refused token,
-// nothing listening, not a libSQL server) into one sentence naming the setting to fix.
-// Errors that SQLite raised for a statement pass through untouched: Strapi reads them.
+// nothing listening, not a libSQL server, a connection that broke) into one sentence naming
+// what to fix. Errors that SQLite raised for a statement pass through untouched: Strapi reads them.
 import * as hrana from "@libsql/hrana-client";
+import { LibsqlTimeoutError } from "./deadline";
 
 export class LibsqlConnectionError extends Error {
   override name = "LibsqlConnectionError";
@@ -16,15 +17,83 @@ export class LibsqlConnectionError extends Error {
   }
 }
 
-const TOKEN_HINT = "check TURSO_AUTH_TOKEN (connection.authToken) or the URL's ?authToken=";
+/**
+ * "connect": the server never answered this session yet, so the setting is the likely culprit
+ * (the boot prints this). "running": it did, and the connection broke since.
+ */
+export type FailurePhase = "connect" | "running";
 
-export function describeConnectionFailure(error: unknown, display: string, hasToken: boolean): LibsqlConnectionError | undefined {
-  const where = `libsql: cannot use ${display} (DATABASE_URL / connection.url)`;
-  const reason = failureReason(error, hasToken);
+const TOKEN_HINT = "check TURSO_AUTH_TOKEN (connection.authToken) or the URL's ?authToken=";
+/** fetch's causes that mean no connection was made at all. */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+export function describeConnectionFailure(
+  error: unknown,
+  display: string,
+  hasToken: boolean,
+  phase: FailurePhase = "connect",
+): LibsqlConnectionError | undefined {
+  const where =
+    phase === "connect" ? `libsql: cannot use ${display} (DATABASE_URL / connection.url)` : `libsql: lost the connection to ${display}`;
+  const reason = failureReason(error, hasToken, phase);
   return reason === undefined ? undefined : new LibsqlConnectionError(`${where}: ${reason}`, error);
 }
 
-function failureReason(error: unknown, hasToken: boolean): string | undefined {
+/** A statement of an open transaction found its connection gone: the server rolled the transaction back. */
+export function transactionLost(display: string, cause: unknown): LibsqlConnectionError {
+  return new LibsqlConnectionError(
+    `libsql: the connection to ${display} broke inside a transaction (${shortReason(cause)}); ` +
+      "the server rolled the transaction back, nothing of it was written",
+    cause,
+  );
+}
+
+/** The server took the write lock from a transaction that held it past its limit (sqld: 5 s) while another writer waited. */
+export function transactionTimedOut(display: string, cause: unknown): LibsqlConnectionError {
+  return new LibsqlConnectionError(
+    `libsql: ${display} rolled the transaction back: it held the write lock longer than the server allows ` +
+      "(TRANSACTION_TIMEOUT, 5 s on sqld and Turso) while another writer waited; nothing of it was written",
+    cause,
+  );
+}
+
+/** COMMIT was sent and no answer came back: the server may have committed or not. */
+export function commitOutcomeUnknown(display: string, cause: unknown): LibsqlConnectionError {
+  return new LibsqlConnectionError(
+    `libsql: the connection to ${display} broke while COMMIT was in flight (${shortReason(cause)}); ` +
+      "the transaction may or may not have been written",
+    cause,
+  );
+}
+
+/**
+ * The server answered that it does not know the stream, before running anything: it expired
+ * the stream (idle for 10 s), or it restarted and the baton means nothing to it any more.
+ */
+export function wasRefusedUnrun(error: unknown): boolean {
+  if (error instanceof hrana.ResponseError) return error.code === "STREAM_EXPIRED";
+  // sqld's BatonInvalid, BatonReused and BatonStreamClosed: HTTP 400, plain text.
+  return error instanceof hrana.HttpServerError && error.status === 400 && /\bbaton\b/i.test(error.message);
+}
+
+function shortReason(error: unknown): string {
+  if (typeof error === "string") return error;
+  if (error instanceof LibsqlConnectionError) return error.summary.replace(/^libsql: [^:]*: /, "");
+  return failureReason(error, true, "running") ?? (error instanceof Error ? error.message : String(error));
+}
+
+function isTimeout(error: unknown): error is Error {
+  return error instanceof LibsqlTimeoutError || (error instanceof Error && error.name === "TimeoutError");
+}
+
+function failureReason(error: unknown, hasToken: boolean, phase: FailurePhase): string | undefined {
+  // A closed client or stream carries the error that closed it.
+  if (error instanceof hrana.ClosedError && error.cause !== undefined && !(error.cause instanceof hrana.ClosedError)) {
+    return failureReason(error.cause, hasToken, phase) ?? `the connection closed (${error.message})`;
+  }
+  if (isTimeout(error)) {
+    return phase === "connect" ? `${error.message}; check the host and port, and that the server runs` : error.message;
+  }
   if (error instanceof hrana.HttpServerError) {
     if (error.status === 401 || error.status === 403) {
       return hasToken
@@ -32,20 +101,29 @@ function failureReason(error: unknown, hasToken: boolean): string | undefined {
         : `the server wants an auth token and none is set (HTTP ${error.status}); ${TOKEN_HINT}`;
     }
     if (error.status === 404) return "the server has no Hrana endpoint there (HTTP 404): is this a libSQL server (sqld / Turso)?";
+    if (wasRefusedUnrun(error)) return "the server no longer knows the stream (it restarted)";
     return `the server answered HTTP ${error.status}`;
   }
-  if (error instanceof hrana.ResponseError && error.code?.startsWith("AUTH_")) {
-    return `the server refused the auth token (${error.code}); ${TOKEN_HINT}`;
+  if (error instanceof hrana.ResponseError) {
+    if (error.code?.startsWith("AUTH_")) return `the server refused the auth token (${error.code}); ${TOKEN_HINT}`;
+    if (error.code === "STREAM_EXPIRED") return "the server expired the stream (STREAM_EXPIRED)";
+    return undefined;
   }
   if (error instanceof hrana.WebSocketError || error instanceof hrana.ProtoError || error instanceof hrana.ProtocolVersionError) {
-    return `the WebSocket connection failed (${error.message}); check that the server is up, that it is a libSQL server, and the auth token (${TOKEN_HINT.replace("check ", "")})`;
+    return phase === "connect"
+      ? `the WebSocket connection failed (${error.message}); check that the server is up, that it is a libSQL server, and the auth token (${TOKEN_HINT.replace("check ", "")})`
+      : `the WebSocket failed (${error.message})`;
   }
   if (error instanceof hrana.ClosedError) {
     return `the connection closed (${error.message})`;
   }
   if (error instanceof TypeError && error.message === "fetch failed") {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return `nothing answers there (${cause?.code ?? cause?.message ?? "fetch failed"}); check the host and port, and that the server runs`;
+    const code = cause?.code ?? cause?.message ?? "fetch failed";
+    if (phase === "connect" || UNREACHABLE_CODES.has(code)) {
+      return `nothing answers there (${code}); check the host and port, and that the server runs`;
+    }
+    return `the connection broke (${code})`;
   }
   return undefined;
 }

@@ -1,13 +1,27 @@
 // A remote session speaks Hrana to sqld / Turso over one stream, which the server backs
 // with one SQLite connection: knex's BEGIN/COMMIT and Strapi's pragmas mean there what
-// they mean on a local file. The server forgets an HTTP stream after 10 s idle and a
-// WebSocket can drop; outside a transaction the session then opens a new stream, sets
-// the same pragmas again, and resends a statement only when the server refused it
-// without running it.
+// they mean on a local file.
+//
+// Connections break: the server forgets an HTTP stream after 10 s idle, a WebSocket dies
+// with its TCP connection, a server restarts. Outside a transaction the session then opens a
+// new stream (and a new WebSocket when the old one is closed) and sets the same pragmas
+// again. It resends a statement only when the server said it ran nothing. Inside a
+// transaction it never moves to a new connection: the server rolled the transaction back
+// with the old one, so the session fails the transaction's statements until knex's ROLLBACK.
 import * as hrana from "@libsql/hrana-client";
 import type { LibsqlTarget } from "./connection-url";
-import { describeConnectionFailure } from "./remote-errors";
+import { DEFAULT_TIMEOUTS, formatSeconds, withDeadline, type RemoteTimeouts } from "./deadline";
+import { fetchForHrana, probeHttp } from "./http-fetch";
+import {
+  commitOutcomeUnknown,
+  describeConnectionFailure,
+  LibsqlConnectionError,
+  transactionLost,
+  transactionTimedOut,
+  wasRefusedUnrun,
+} from "./remote-errors";
 import type { Session, SqlResult } from "./session";
+import { classify, textToSend, type StatementKind } from "./statements";
 import type { SqlValue } from "./values";
 
 type RemoteTarget = Extract<LibsqlTarget, { kind: "remote" }>;
@@ -15,29 +29,49 @@ type RemoteTarget = Extract<LibsqlTarget, { kind: "remote" }>;
 /** sqld expires idle HTTP streams after 10 s; starting a new one first saves a failed round trip. */
 const HTTP_STREAM_FRESH_MS = 8_000;
 
+const NO_ROWS: SqlResult = { columns: [], rows: [], rowsAffected: 0, lastInsertRowid: undefined };
+
 export class RemoteSession implements Session {
   private client: hrana.Client | undefined;
+  /** Whether the server showed it is there since `client` was opened or a statement failed on it. */
+  private connected = false;
   private stream: hrana.Stream | undefined;
   private lastUsed = 0;
-  private inTransaction = false;
+  /** "lost": the transaction ended on the server without knex knowing; its statements fail until ROLLBACK. */
+  private transaction: "none" | "open" | "lost" = "none";
+  /** Why, as the error the transaction's later statements get (a fresh one each time: knex prefixes its SQL). */
+  private lostBecause: LibsqlConnectionError | undefined;
   /** `PRAGMA x = y` statements run outside a transaction, replayed on every new stream. */
   private readonly pragmas = new Map<string, string>();
+  /** "unknown" until the server first answers; "down" from a broken connection until it answers again. */
+  private health: "unknown" | "up" | "down" = "unknown";
+  private downSince = 0;
 
-  constructor(private readonly target: RemoteTarget) {}
+  constructor(
+    private readonly target: RemoteTarget,
+    private readonly timeouts: RemoteTimeouts = DEFAULT_TIMEOUTS,
+  ) {}
 
   async execute(sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
+    const kind = classify(sql);
+    if (this.transaction === "open" && !this.streamUsable()) {
+      // The WebSocket died while the transaction waited for its next statement.
+      this.dropStream();
+      this.transaction = "lost";
+      this.lostBecause = transactionLost(this.target.display, "the connection closed while the transaction waited");
+    }
+    if (this.transaction === "lost") {
+      return this.afterLostTransaction(kind, sql, args);
+    }
+
     let result: hrana.RowsResult;
     try {
-      result = await this.queryResendingRefused(sql, args);
+      result = await this.send(textToSend(kind, sql), args);
     } catch (error) {
-      if (isConnectionLost(error)) {
-        // The server rolled back whatever was open on the lost stream.
-        this.dropStream();
-        this.inTransaction = false;
-      }
-      throw describeConnectionFailure(error, this.target.display, this.target.authToken !== undefined) ?? error;
+      return this.failed(error, kind);
     }
-    this.track(classify(sql), sql);
+    this.answered();
+    this.track(kind, sql);
     return {
       columns: result.columnNames.map((name, index) => name ?? String(index)),
       rows: result.rows.map((row) => Array.from({ length: row.length }, (_, index) => row[index])),
@@ -52,32 +86,128 @@ export class RemoteSession implements Session {
     this.client = undefined;
   }
 
-  private async queryResendingRefused(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
+  private async send(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
     try {
       return await this.query(sql, args);
     } catch (error) {
-      if (this.inTransaction || !wasRefusedUnrun(error)) throw error;
+      if (this.transaction !== "none" || !wasRefusedUnrun(error)) throw error;
+      // The server ran nothing: the same statement on a new stream runs once.
       this.dropStream();
       return this.query(sql, args);
     }
   }
 
-  private query(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
-    const stream = this.currentStream();
+  private async query(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
+    const client = await this.connect();
+    const stream = this.currentStream(client);
     this.lastUsed = Date.now();
-    return stream.query(new hrana.Stmt(sql).bindIndexes(args));
+    const pending = stream.query(new hrana.Stmt(sql).bindIndexes(args));
+    // Over HTTP each fetch is bounded (fetchWithTimeout); a late WebSocket is closed.
+    return this.target.transport === "http" ? pending : withDeadline(pending, this.timeouts.requestMs, () => client.close());
   }
 
-  private currentStream(): hrana.Stream {
+  /**
+   * The client, opened when there is none or the old one closed. Until the server has shown it
+   * is there, waits for that first, at most `connectMs`: a server that accepts TCP and never
+   * answers fails here, and a statement waiting for a lock does not count against it.
+   */
+  private async connect(): Promise<hrana.Client> {
+    if (!this.client || this.client.closed) {
+      this.dropStream();
+      this.client = this.openClient();
+      this.connected = false;
+    }
+    const client = this.client;
+    if (!this.connected) {
+      if (this.target.transport === "ws") {
+        await withDeadline(client.getVersion(), this.timeouts.connectMs, () => client.close());
+      } else {
+        await probeHttp(new URL("v2", this.target.endpoint).toString(), this.timeouts.connectMs);
+      }
+      this.connected = true;
+    }
+    return client;
+  }
+
+  /** What a failed statement leaves behind, and the error knex gets (or, for a ROLLBACK, a result). */
+  private failed(error: unknown, kind: StatementKind): SqlResult {
+    const serverEndedTransaction = error instanceof hrana.ResponseError && error.code === "TRANSACTION_TIMEOUT";
+    if (this.streamUsable() && !serverEndedTransaction) {
+      // SQLite refused the statement (constraint, syntax...): Strapi reads these as they are.
+      throw describeConnectionFailure(error, this.target.display, this.hasToken()) ?? error;
+    }
+    const failure = serverEndedTransaction ? error : this.connectionBroke(error);
+    if (this.transaction !== "open") throw failure;
+
+    // The server rolled the transaction back: its connection is gone, or it held the write
+    // lock past the server's transaction timeout and another writer took it.
+    this.transaction = kind.type === "commit" || kind.type === "rollback" ? "none" : "lost";
+    this.lostBecause = serverEndedTransaction
+      ? transactionTimedOut(this.target.display, error)
+      : transactionLost(this.target.display, failure);
+    if (kind.type === "rollback") return NO_ROWS;
+    if (kind.type === "commit" && !serverEndedTransaction) throw commitOutcomeUnknown(this.target.display, failure);
+    throw this.lostBecause;
+  }
+
+  /** The transaction ended on the server; knex still has to end it. */
+  private afterLostTransaction(kind: StatementKind, sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
+    const why = this.lostBecause;
+    const again = () => new LibsqlConnectionError(why?.summary ?? "libsql: the transaction was rolled back", why?.cause);
+    switch (kind.type) {
+      case "rollback":
+        this.transaction = "none";
+        return Promise.resolve(NO_ROWS);
+      case "begin":
+        // knex only reuses a connection once its transaction completed: that one is over.
+        this.transaction = "none";
+        return this.execute(sql, args);
+      case "commit":
+        this.transaction = "none";
+        return Promise.reject(again());
+      default:
+        return Promise.reject(again());
+    }
+  }
+
+  /** Forgets the broken stream, says so once per outage, and returns the error to report. */
+  private connectionBroke(error: unknown): unknown {
+    this.dropStream();
+    this.connected = false;
+    const phase = this.health === "unknown" ? "connect" : "running";
+    const failure = describeConnectionFailure(error, this.target.display, this.hasToken(), phase) ?? error;
+    if (this.health === "up") {
+      this.downSince = Date.now();
+      const summary = failure instanceof LibsqlConnectionError ? failure.summary : String(failure);
+      console.error(`${summary}; each statement tries a new connection until the server answers`);
+    }
+    if (this.health !== "unknown") this.health = "down";
+    return failure;
+  }
+
+  private answered(): void {
+    if (this.health === "down") {
+      console.error(`libsql: ${this.target.display} answers again, after ${formatSeconds(Date.now() - this.downSince)}`);
+    }
+    this.health = "up";
+  }
+
+  private hasToken(): boolean {
+    return this.target.authToken !== undefined;
+  }
+
+  private streamUsable(): boolean {
+    return this.stream !== undefined && !this.stream.closed && this.client !== undefined && !this.client.closed;
+  }
+
+  private currentStream(client: hrana.Client): hrana.Stream {
     const idle = Date.now() - this.lastUsed;
-    if (this.stream && !this.stream.closed && !(this.target.transport === "http" && !this.inTransaction && idle > HTTP_STREAM_FRESH_MS)) {
+    const expiring = this.target.transport === "http" && this.transaction === "none" && idle > HTTP_STREAM_FRESH_MS;
+    if (this.stream && this.streamUsable() && !expiring) {
       return this.stream;
     }
     this.dropStream();
-    if (!this.client || this.client.closed) {
-      this.client = this.openClient();
-    }
-    const stream = this.client.openStream();
+    const stream = client.openStream();
     stream.intMode = "bigint";
     // Queued without awaiting: the HTTP stream sends them in the same request as the
     // statement that follows, so replaying pragmas costs no extra round trip.
@@ -90,7 +220,9 @@ export class RemoteSession implements Session {
 
   private openClient(): hrana.Client {
     const { endpoint, authToken } = this.target;
-    return this.target.transport === "ws" ? hrana.openWs(endpoint, authToken) : hrana.openHttp(endpoint, authToken);
+    return this.target.transport === "ws"
+      ? hrana.openWs(endpoint, authToken)
+      : hrana.openHttp(endpoint, authToken, fetchForHrana(this.timeouts.requestMs));
   }
 
   private dropStream(): void {
@@ -99,29 +231,8 @@ export class RemoteSession implements Session {
   }
 
   private track(kind: StatementKind, sql: string): void {
-    if (kind.type === "begin") this.inTransaction = true;
-    if (kind.type === "end") this.inTransaction = false;
-    if (kind.type === "pragma" && !this.inTransaction) this.pragmas.set(kind.name, sql);
+    if (kind.type === "begin") this.transaction = "open";
+    if (kind.type === "commit" || kind.type === "rollback") this.transaction = "none";
+    if (kind.type === "pragma" && this.transaction === "none") this.pragmas.set(kind.name, sql);
   }
-}
-
-type StatementKind = { type: "begin" } | { type: "end" } | { type: "pragma"; name: string } | { type: "other" };
-
-function classify(sql: string): StatementKind {
-  const text = sql.trim();
-  if (/^begin\b/i.test(text)) return { type: "begin" };
-  // ROLLBACK TO SAVEPOINT leaves the transaction open; plain ROLLBACK, COMMIT and END close it.
-  if (/^(commit|end)\b/i.test(text) || /^rollback\s*(transaction\s*)?;?$/i.test(text)) return { type: "end" };
-  const pragma = /^pragma\s+(\w+)\s*=/i.exec(text);
-  if (pragma?.[1]) return { type: "pragma", name: pragma[1].toLowerCase() };
-  return { type: "other" };
-}
-
-/** The server answered that the stream was gone before it ran anything: safe to resend. */
-function wasRefusedUnrun(error: unknown): boolean {
-  return error instanceof hrana.ResponseError && error.code === "STREAM_EXPIRED";
-}
-
-function isConnectionLost(error: unknown): boolean {
-  return error instanceof hrana.ClosedError || error instanceof hrana.WebSocketError || error instanceof TypeError;
 }

@@ -9,6 +9,11 @@ describe("toSqlValue", () => {
     expect(toSqlValue(undefined)).toBeNull();
   });
 
+  it("replaces a lone surrogate, which sqld refuses, and keeps whole emoji", () => {
+    expect(toSqlValue("cut 🦀 and \ud83e")).toBe("cut 🦀 and \ufffd");
+    expect(toSqlValue("\udd80 alone")).toBe("\ufffd alone");
+  });
+
   it("binds integral numbers as integers and others as floats", () => {
     expect(toSqlValue(10)).toBe(10n);
     expect(toSqlValue(1.5)).toBe(1.5);

@@ -11,9 +11,19 @@ export function toSqlValue(value: unknown): SqlValue {
   // Hrana sends a JS number as a float; an integral one is sent as an integer so that
   // `LIMIT ?`, integer comparisons and TEXT columns see what SQLite drivers give them.
   if (typeof value === "number") return Number.isSafeInteger(value) ? BigInt(value) : value;
-  if (typeof value === "string" || typeof value === "bigint" || value instanceof Uint8Array) return value;
+  if (typeof value === "string") return wellFormed(value);
+  if (typeof value === "bigint" || value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   return String(value);
+}
+
+/**
+ * A lone UTF-16 surrogate (half an emoji, from a client that cut a string by length) becomes
+ * U+FFFD, as the local engine stores it: sqld refuses the JSON escape for it outright, which
+ * turned such a request into a 500.
+ */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 
 /**

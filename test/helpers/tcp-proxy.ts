@@ -1,0 +1,102 @@
+// A TCP proxy on 127.0.0.1 between a client (Strapi, a session) and a server (sqld), so that a
+// test can do to the connections what a network does: cut them all at once, or slow them down.
+import { connect, createServer, type Server, type Socket } from "node:net";
+
+export interface TcpProxy {
+  /** The port clients connect to, on 127.0.0.1. */
+  port: number;
+  /** Destroys every open connection, both sides, at once; returns how many there were. New connections still work. */
+  cutAll(): number;
+  /**
+   * Delays every chunk by this many ms, keeping the order (0 = none). "toServer" alone holds a
+   * request back before the server sees it; "toClient" alone lets the server run it and holds
+   * back the answer.
+   */
+  setLatency(ms: number, direction?: Direction): void;
+  /** When a byte last went through, either way (ms since the epoch; 0 = never). */
+  lastActivity(): number;
+  /** Connections accepted so far, open or not. */
+  accepted(): number;
+  /** Connections open right now. */
+  open(): number;
+  close(): Promise<void>;
+}
+
+export type Direction = "both" | "toServer" | "toClient";
+
+interface Pair {
+  client: Socket;
+  server: Socket;
+}
+
+export async function startTcpProxy(target: { host?: string; port: number }, options: { latencyMs?: number } = {}): Promise<TcpProxy> {
+  const host = target.host ?? "127.0.0.1";
+  const latencyMs = { toServer: options.latencyMs ?? 0, toClient: options.latencyMs ?? 0 };
+  let accepted = 0;
+  let lastActivity = 0;
+  const pairs = new Set<Pair>();
+
+  /** Forwards `from` to `to`, each chunk the direction's latency after it arrived, in order. */
+  const pipe = (from: Socket, to: Socket, direction: "toServer" | "toClient") => {
+    let releaseAt = 0;
+    from.on("data", (chunk: Buffer) => {
+      lastActivity = Date.now();
+      const delay = latencyMs[direction];
+      if (delay === 0 && releaseAt <= Date.now()) {
+        to.write(chunk);
+        return;
+      }
+      releaseAt = Math.max(Date.now() + delay, releaseAt);
+      setTimeout(() => to.destroyed || to.write(chunk), releaseAt - Date.now());
+    });
+    from.on("end", () => setTimeout(() => to.destroyed || to.end(), Math.max(0, releaseAt - Date.now())));
+  };
+
+  const server: Server = createServer((client) => {
+    accepted++;
+    const upstream = connect(target.port, host);
+    const pair = { client, server: upstream };
+    pairs.add(pair);
+    const drop = () => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
+    pipe(client, upstream, "toServer");
+    pipe(upstream, client, "toClient");
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address = server.address();
+  if (typeof address !== "object" || address === null) throw new Error("the proxy has no port");
+
+  const cutAll = () => {
+    const count = pairs.size;
+    for (const pair of Array.from(pairs)) {
+      // resetAndDestroy sends an RST, as a dropped NAT entry or a dead peer does.
+      pair.client.resetAndDestroy();
+      pair.server.resetAndDestroy();
+      pairs.delete(pair);
+    }
+    return count;
+  };
+  return {
+    port: address.port,
+    cutAll,
+    setLatency(ms, direction = "both") {
+      if (direction !== "toClient") latencyMs.toServer = ms;
+      if (direction !== "toServer") latencyMs.toClient = ms;
+    },
+    lastActivity: () => lastActivity,
+    accepted: () => accepted,
+    open: () => pairs.size,
+    close() {
+      cutAll();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
