@@ -3,11 +3,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { generatePatch, generatedFiles } from "./lib/generate";
+import { committedVersions, generatePatch, generatedFiles, type GeneratedPatch } from "./lib/generate";
 
 async function main(): Promise<void> {
   const root = join(__dirname, "..");
-  const drifted = generatedFiles(await generatePatch(root)).filter(([path, fresh]) => {
+  const generated: GeneratedPatch[] = [];
+  for (const version of committedVersions(root)) generated.push(await generatePatch(root, version));
+  const drifted = generated.flatMap(generatedFiles).filter(([path, fresh]) => {
     const committed = existsSync(join(root, path)) ? readFileSync(join(root, path), "utf8") : "";
     if (committed === fresh) return false;
     console.error(createTwoFilesPatch(`${path} (committed)`, `${path} (regenerated)`, committed, fresh, "", "", { context: 2 }));

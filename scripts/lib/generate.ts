@@ -1,11 +1,13 @@
 // source of truth (src/) → patch: the pristine bundle with the edits applied, plus the
 // compiled src/libsql files, as one patch and the hashes the install verifier expects.
 import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { INJECTED_DIR, PATCHED_PACKAGE, bundleEdits } from "../../src/patch/bundle-edits";
 import { applyBundleEdits } from "./apply-edits";
 import { compileInjected } from "./compile-injected";
 import { formatPatch, type FileChange } from "./git-diff";
-import { fetchPristineTarball, readFileFromTarball } from "./pristine-package";
+import { fetchPristineTarball, readFileFromTarball, registryIntegrity } from "./pristine-package";
 
 export interface ExpectedFiles {
   package: string;
@@ -59,9 +61,20 @@ export function buildPatch(root: string, pristineBundle: string, version: string
   };
 }
 
-export async function generatePatch(root: string): Promise<GeneratedPatch> {
-  const tarball = await fetchPristineTarball(root, PATCHED_PACKAGE);
-  return buildPatch(root, readFileFromTarball(tarball, PATCHED_PACKAGE.bundle));
+export async function generatePatch(root: string, version: string = PATCHED_PACKAGE.version): Promise<GeneratedPatch> {
+  const pkg = { name: PATCHED_PACKAGE.name, version };
+  // The app's own version is checked against its lockfile; others (from patch:compat) against the registry.
+  const integrity = version === PATCHED_PACKAGE.version ? undefined : await registryIntegrity(pkg);
+  const tarball = await fetchPristineTarball(root, pkg, integrity);
+  return buildPatch(root, readFileFromTarball(tarball, PATCHED_PACKAGE.bundle), version);
+}
+
+/** The app's version, and every other version patch:compat committed a patch for. */
+export function committedVersions(root: string): string[] {
+  const others = readdirSync(join(root, "patches"))
+    .map((name) => /^@strapi__database@(.+)\.patch$/.exec(name)?.[1])
+    .filter((version): version is string => version !== undefined && version !== PATCHED_PACKAGE.version);
+  return [PATCHED_PACKAGE.version, ...others.sort()];
 }
 
 /** Every file the generator writes, by path from the repo root. */

@@ -11,18 +11,21 @@ describe("withLibsql", () => {
     expect(next.pnpm?.patchedDependencies).toEqual({ "@strapi/database@4.25.9": "patches/@strapi__database@4.25.9.patch" });
     expect(next.dependencies).toMatchObject({ libsql: "0.5.29", "@libsql/hrana-client": "0.10.0" });
     expect(next.scripts).toEqual(app.scripts);
+    expect(next.pnpm?.overrides).toEqual({ "get-intrinsic": "1.3.0" });
   });
 
   it("runs patch-package at postinstall for npm and yarn apps, before an existing postinstall", () => {
     const next = withLibsql({ ...app, scripts: { postinstall: "node setup.js" } }, "npm", "4.25.9", "x", drivers);
     expect(next.scripts?.postinstall).toBe("patch-package && node setup.js");
     expect(next.devDependencies).toEqual({ "patch-package": "^8.0.1" });
+    expect(next.overrides).toEqual({ "get-intrinsic": "1.3.0" });
     expect(withLibsql(next, "npm", "4.25.9", "x", drivers)).toEqual(next);
   });
 
   it("keeps versions the app already chose", () => {
     const next = withLibsql({ dependencies: { ...app.dependencies, libsql: "0.5.30" } }, "yarn", "4.25.9", "x", drivers);
     expect(next.dependencies?.libsql).toBe("0.5.30");
+    expect(next.resolutions).toEqual({ "get-intrinsic": "1.3.0" });
   });
 });
 

@@ -9,6 +9,12 @@ export interface DriverVersions {
   "patch-package": string;
 }
 
+/**
+ * Strapi 4's admin build fails on get-intrinsic ≥ 1.3.1 (README, "Pinned dependencies"); an app
+ * that installs today needs the same pin as this repo, whatever its database.
+ */
+const ADMIN_BUILD_PINS: Record<string, string> = { "get-intrinsic": "1.3.0" };
+
 export function withLibsql(pkg: PackageJson, manager: PackageManager, databaseVersion: string, patchFile: string, drivers: DriverVersions): PackageJson {
   const next: PackageJson = structuredClone(pkg);
   next.dependencies = {
@@ -19,9 +25,12 @@ export function withLibsql(pkg: PackageJson, manager: PackageManager, databaseVe
   if (manager === "pnpm") {
     next.pnpm = {
       ...next.pnpm,
+      overrides: { ...ADMIN_BUILD_PINS, ...(next.pnpm?.overrides as Record<string, string> | undefined) },
       patchedDependencies: { ...next.pnpm?.patchedDependencies, [`@strapi/database@${databaseVersion}`]: patchFile },
     };
   } else {
+    const field = manager === "npm" ? "overrides" : "resolutions";
+    next[field] = { ...ADMIN_BUILD_PINS, ...(next[field] as Record<string, string> | undefined) };
     next.devDependencies = { ...next.devDependencies, "patch-package": next.devDependencies?.["patch-package"] ?? drivers["patch-package"] };
     const postinstall = next.scripts?.postinstall;
     if (!postinstall?.includes("patch-package")) {
