@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ADMIN_BUILD_DIR, adminBuildState, adminInputsFingerprint, adminPanelEnabled, appEnv, parseDotEnv } from "./admin-build";
+import { ADMIN_BUILD_DIR, adminBuildState, adminInputsFingerprint, adminPanelEnabled, appEnv } from "./admin-build";
 
 const scratch = mkdtempSync(join(tmpdir(), "admin-build-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -14,13 +14,6 @@ function app(name: string): string {
   writeFileSync(join(dir, "config", "admin.ts"), "export default {};\n");
   return dir;
 }
-
-describe("parseDotEnv", () => {
-  it("reads KEY=value lines as dotenv does, with quotes, export and comments", () => {
-    const text = ["# comment", "A=1", "export B = two ", "C='x # y'", 'D="z"', "E=v # note", "F=", "not a line"].join("\n");
-    expect(parseDotEnv(text)).toEqual({ A: "1", B: "two", C: "x # y", D: "z", E: "v", F: "" });
-  });
-});
 
 describe("adminPanelEnabled", () => {
   it("follows config/admin.ts: on unless SERVE_ADMIN_PANEL is set to something else than true", () => {

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { parseEnv } from "node:util";
 
 export const ADMIN_BUILD_DIR = join("dist", "build");
 /** Written into dist/build after a successful build: the fingerprint of its inputs. */
@@ -23,24 +24,10 @@ const INPUT_DIRS = ["src/admin"];
 /** Strapi's build puts these variables, and every STRAPI_ADMIN_*, into the bundle. */
 const BAKED_VARIABLES = ["ADMIN_PATH", "STRAPI_ADMIN_BACKEND_URL", "STRAPI_TELEMETRY_DISABLED"];
 
-/** A minimal .env reader: KEY=value lines, optional `export `, quotes and ` #` comments. */
-export function parseDotEnv(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) continue;
-    let value = match[2]!.trim();
-    const quoted = /^(["'`])(.*)\1$/.exec(value);
-    value = quoted ? quoted[2]! : value.replace(/\s+#.*$/, "");
-    values[match[1]!] = value;
-  }
-  return values;
-}
-
 /** The environment Strapi sees: the process's variables win over .env, as with dotenv. */
 export function appEnv(appDir: string, processEnv: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
   const envFile = join(appDir, ".env");
-  const fromFile = existsSync(envFile) ? parseDotEnv(readFileSync(envFile, "utf8")) : {};
+  const fromFile = existsSync(envFile) ? (parseEnv(readFileSync(envFile, "utf8")) as Record<string, string>) : {};
   return { ...fromFile, ...processEnv };
 }
 

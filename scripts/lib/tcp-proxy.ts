@@ -19,6 +19,8 @@ export interface TcpProxy {
   accepted(): number;
   /** Connections open right now. */
   open(): number;
+  /** Chunks the client has sent so far: a benchmark's stand-in for requests (round trips) to the server. */
+  chunksToServer(): number;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startTcpProxy(target: { host?: string; port: number }, opt
   const latencyMs = { toServer: options.latencyMs ?? 0, toClient: options.latencyMs ?? 0 };
   let accepted = 0;
   let lastActivity = 0;
+  let chunksToServer = 0;
   const pairs = new Set<Pair>();
 
   /** Forwards `from` to `to`, each chunk the direction's latency after it arrived, in order. */
@@ -41,6 +44,7 @@ export async function startTcpProxy(target: { host?: string; port: number }, opt
     let releaseAt = 0;
     from.on("data", (chunk: Buffer) => {
       lastActivity = Date.now();
+      if (direction === "toServer") chunksToServer++;
       const delay = latencyMs[direction];
       if (delay === 0 && releaseAt <= Date.now()) {
         to.write(chunk);
@@ -94,6 +98,7 @@ export async function startTcpProxy(target: { host?: string; port: number }, opt
     lastActivity: () => lastActivity,
     accepted: () => accepted,
     open: () => pairs.size,
+    chunksToServer: () => chunksToServer,
     close() {
       cutAll();
       return new Promise<void>((resolve) => server.close(() => resolve()));
