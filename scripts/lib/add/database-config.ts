@@ -5,6 +5,8 @@ export const LIBSQL_CONNECTION = `    libsql: {
       connection: {
         url: env('DATABASE_URL', env('TURSO_DATABASE_URL', 'file:.tmp/data.db')),
         authToken: env('TURSO_AUTH_TOKEN', ''),
+        // Opt-in embedded replica: DATABASE_URL is then a local file following this primary.
+        syncUrl: env('TURSO_SYNC_URL', ''),
       },
       useNullAsDefault: true,
     },

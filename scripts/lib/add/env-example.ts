@@ -6,6 +6,8 @@ export const ENV_BLOCK = `
 TURSO_DATABASE_URL=
 # The database token (turso db tokens create <db>); must equal ?authToken= if the URL has one.
 TURSO_AUTH_TOKEN=
+# Opt-in embedded replica: the primary to follow, with DATABASE_URL=file:.tmp/replica.db.
+TURSO_SYNC_URL=
 `;
 
 export function appendEnvVariables(source: string): string | undefined {
