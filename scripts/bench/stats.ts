@@ -1,0 +1,37 @@
+// Latency statistics and a fixed-concurrency load loop: the numbers the benchmark reports.
+
+export interface Measured {
+  requests: number;
+  p50Ms: number;
+  p95Ms: number;
+  requestsPerSecond: number;
+}
+
+/** Nearest-rank percentile: a value that was actually observed, not an interpolation. */
+export function percentile(sortedMs: number[], p: number): number {
+  if (sortedMs.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sortedMs.length);
+  return sortedMs[Math.min(sortedMs.length, Math.max(1, rank)) - 1]!;
+}
+
+/**
+ * Runs `task(0..count-1)` with `concurrency` workers pulling the next index, so a slow request
+ * never leaves a worker idle; requests/s is over the whole wall time, not summed latencies.
+ */
+export async function runAtConcurrency(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<Measured> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      const t0 = performance.now();
+      await task(index);
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  const wallMs = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return { requests: count, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), requestsPerSecond: (count / wallMs) * 1000 };
+}
