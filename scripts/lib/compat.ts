@@ -2,7 +2,7 @@
 // stops the others: what a maintainer reads when a new Strapi 4 release appears.
 import { PATCHED_PACKAGE, bundleEdits } from "../../src/patch/bundle-edits";
 import { AnchorError, applyBundleEdits } from "./apply-edits";
-import { fetchPristineTarball, readFileFromTarball, registryIntegrity } from "./pristine-package";
+import { fetchPristineTarball, readFileFromTarball, registryBase, registryIntegrity } from "./pristine-package";
 
 export interface CompatRow {
   version: string;
@@ -29,8 +29,7 @@ export function compatibleRange(versions: readonly string[], from = "4.15.0"): s
     });
 }
 
-export async function publishedVersions(registry = process.env.npm_config_registry ?? "https://registry.npmjs.org/"): Promise<string[]> {
-  const base = registry.endsWith("/") ? registry : `${registry}/`;
+export async function publishedVersions(base = registryBase()): Promise<string[]> {
   const response = await fetch(`${base}${PATCHED_PACKAGE.name}`, { headers: { Accept: "application/vnd.npm.install-v1+json" } });
   if (!response.ok) throw new Error(`the registry answered ${response.status} for ${PATCHED_PACKAGE.name}`);
   return Object.keys(((await response.json()) as { versions: Record<string, unknown> }).versions);

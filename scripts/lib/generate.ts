@@ -37,8 +37,8 @@ export function patchFiles(version: string) {
 export const PATCH_FILE = patchFiles(PATCHED_PACKAGE.version).pnpm;
 export const EXPECTED_FILE = patchFiles(PATCHED_PACKAGE.version).expected;
 
-export function sha256(content: string): string {
-  return createHash("sha256").update(content, "utf8").digest("hex");
+export function sha256(content: string | Buffer): string {
+  return createHash("sha256").update(content).digest("hex");
 }
 
 export function buildPatch(root: string, pristineBundle: string, version: string = PATCHED_PACKAGE.version): GeneratedPatch {

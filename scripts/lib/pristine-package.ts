@@ -23,8 +23,12 @@ export function lockfileIntegrity(lockfileText: string, pkg: PackageId): string 
   return match[1];
 }
 
-export function tarballUrl(pkg: PackageId, registry = process.env.npm_config_registry ?? "https://registry.npmjs.org/"): string {
-  const base = registry.endsWith("/") ? registry : `${registry}/`;
+/** The npm registry this machine is set to (npm passes its config to scripts), with a trailing slash. */
+export function registryBase(registry = process.env.npm_config_registry ?? "https://registry.npmjs.org/"): string {
+  return registry.endsWith("/") ? registry : `${registry}/`;
+}
+
+export function tarballUrl(pkg: PackageId, base = registryBase()): string {
   const bareName = pkg.name.split("/").pop();
   return `${base}${pkg.name}/-/${bareName}-${pkg.version}.tgz`;
 }
@@ -35,8 +39,7 @@ export function checkIntegrity(tarball: Buffer, integrity: string): boolean {
 }
 
 /** The integrity the registry publishes, for versions this app's lockfile does not hold. */
-export async function registryIntegrity(pkg: PackageId, registry = process.env.npm_config_registry ?? "https://registry.npmjs.org/"): Promise<string> {
-  const base = registry.endsWith("/") ? registry : `${registry}/`;
+export async function registryIntegrity(pkg: PackageId, base = registryBase()): Promise<string> {
   const response = await fetch(`${base}${pkg.name}/${pkg.version}`);
   if (!response.ok) throw new Error(`the registry has no ${pkg.name}@${pkg.version} (HTTP ${response.status})`);
   const { dist } = (await response.json()) as { dist: { integrity: string } };

@@ -1,9 +1,8 @@
 // The install verifier: proves that the @strapi/database Strapi actually loads is the
 // patched one, byte for byte, and otherwise names what is wrong.
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import type { ExpectedFiles } from "./generate";
+import { sha256, type ExpectedFiles } from "./generate";
 
 export type VerifyResult =
   | { ok: true; packageDir: string; version: string }
@@ -23,7 +22,7 @@ export function resolveLoadedDatabasePackage(appDir: string): string | undefined
 }
 
 function sha256File(path: string): string | undefined {
-  return existsSync(path) ? createHash("sha256").update(readFileSync(path)).digest("hex") : undefined;
+  return existsSync(path) ? sha256(readFileSync(path)) : undefined;
 }
 
 export function verifyPackage(packageDir: string | undefined, expected: ExpectedFiles, appDir: string): VerifyResult {

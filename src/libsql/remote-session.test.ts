@@ -44,6 +44,15 @@ let tables = 0;
 /** A fresh table name, so that tests never see each other's rows. */
 const table = () => `t${++tables}`;
 
+/** A new table, then BEGIN and one row written in the still-open transaction. */
+async function tableInOpenTransaction(db: RemoteSession): Promise<string> {
+  const t = table();
+  await db.execute(`create table ${t} (x integer)`, []);
+  await db.execute("BEGIN;", []);
+  await db.execute(`insert into ${t} values (1)`, []);
+  return t;
+}
+
 async function count(db: RemoteSession, name: string, where = "1"): Promise<bigint> {
   return (await db.execute(`select count(*) from ${name} where ${where}`, [])).rows[0]?.[0] as bigint;
 }
@@ -120,10 +129,7 @@ describe.each(["http", "ws"] as const)("RemoteSession over %s", (scheme) => {
 
   it("rolls back a transaction whose statement was cut in flight: no partial write, and the session goes on", async () => {
     const db = viaProxy(scheme);
-    const t = table();
-    await db.execute(`create table ${t} (x integer)`, []);
-    await db.execute("BEGIN;", []);
-    await db.execute(`insert into ${t} values (1)`, []);
+    const t = await tableInOpenTransaction(db);
     holdBack("toClient");
     const outcome = await cutInFlight(db.execute(`insert into ${t} values (2)`, []));
     expect((outcome as Error).message).toMatch(/broke inside a transaction .*rolled the transaction back/);
@@ -137,10 +143,7 @@ describe.each(["http", "ws"] as const)("RemoteSession over %s", (scheme) => {
 
   it("reports a COMMIT cut in flight as of unknown outcome, and the session goes on", async () => {
     const db = viaProxy(scheme);
-    const t = table();
-    await db.execute(`create table ${t} (x integer)`, []);
-    await db.execute("BEGIN;", []);
-    await db.execute(`insert into ${t} values (1)`, []);
+    const t = await tableInOpenTransaction(db);
     holdBack("toClient");
     const outcome = await cutInFlight(db.execute("COMMIT;", []));
     expect((outcome as Error).message).toMatch(/broke while COMMIT was in flight.*may or may not have been written/);
@@ -195,10 +198,7 @@ describe.each(["http", "ws"] as const)("RemoteSession over %s", (scheme) => {
 describe("RemoteSession over ws when the WebSocket dies while a transaction waits", () => {
   it("fails the transaction's next statement instead of running it on a new connection", async () => {
     const db = viaProxy("ws");
-    const t = table();
-    await db.execute(`create table ${t} (x integer)`, []);
-    await db.execute("BEGIN;", []);
-    await db.execute(`insert into ${t} values (1)`, []);
+    const t = await tableInOpenTransaction(db);
     proxy.cutAll();
     await sleep(100);
     await expect(db.execute(`insert into ${t} values (2)`, [])).rejects.toThrow(/broke inside a transaction/);
@@ -210,10 +210,7 @@ describe("RemoteSession over ws when the WebSocket dies while a transaction wait
 describe("RemoteSession over http when the TCP connection dies while a transaction waits", () => {
   it("carries on: an HTTP stream is not tied to a TCP connection", async () => {
     const db = viaProxy("http");
-    const t = table();
-    await db.execute(`create table ${t} (x integer)`, []);
-    await db.execute("BEGIN;", []);
-    await db.execute(`insert into ${t} values (1)`, []);
+    const t = await tableInOpenTransaction(db);
     proxy.cutAll();
     await db.execute(`insert into ${t} values (2)`, []);
     await db.execute("COMMIT;", []);
