@@ -23,7 +23,22 @@ export interface StrapiOptions {
 }
 
 /** Settings a developer's .env could hold that must not leak into a test's Strapi. */
-const DATABASE_VARIABLES = ["DATABASE_CLIENT", "DATABASE_URL", "TURSO_DATABASE_URL", "TURSO_AUTH_TOKEN", "DATABASE_FILENAME"];
+const DATABASE_VARIABLES = [
+  "DATABASE_CLIENT",
+  "DATABASE_URL",
+  "TURSO_DATABASE_URL",
+  "TURSO_AUTH_TOKEN",
+  "TURSO_SYNC_URL",
+  "TURSO_SYNC_INTERVAL",
+  "DATABASE_FILENAME",
+  "DATABASE_HOST",
+  "DATABASE_PORT",
+  "DATABASE_NAME",
+  "DATABASE_USERNAME",
+  "DATABASE_PASSWORD",
+  "DATABASE_SCHEMA",
+  "DATABASE_SSL",
+];
 
 const secret = () => randomBytes(16).toString("base64");
 
