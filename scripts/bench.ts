@@ -1,8 +1,11 @@
-// `pnpm bench`: boots Strapi on each database target in turn (SQLite file, libSQL file, sqld over
-// ws:// and http:// at each injected latency), seeds the same dataset, times the API operations
-// and the boots, and writes BENCHMARKS.md with ratios against the SQLite file (and benchmarks.png when Chromium is there).
+// `pnpm bench`: boots Strapi on each database target in turn (SQLite file, libSQL file, and at
+// each injected latency sqld over ws:// and http://, an embedded replica of sqld, and Postgres),
+// seeds the same dataset, times the API operations and the boots, counts their statements and
+// round trips, and writes BENCHMARKS.md with ratios against the SQLite file, bench-results.json,
+// and benchmarks.png when Chromium is there.
 //
 //   pnpm bench [--articles 300] [--requests 40] [--concurrency 8] [--latencies 0,20] [--only <substring>]
+//              [--before <bench-results.json of an earlier run>]
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { apiWithToken } from "./lib/api";
@@ -11,15 +14,19 @@ import { compileServer } from "./prepare-app";
 import { chartSvg, renderChartPng } from "./bench/chart";
 import { seed, type DatasetSize } from "./bench/dataset";
 import { OPERATIONS } from "./bench/operations";
-import { benchmarksMarkdown, consoleTable, tableRows, type OperationResult, type TargetResult } from "./bench/report";
+import { benchmarksMarkdown, consoleTable, header, machineDescription, tableRows, type Before, type OperationResult, type TargetResult } from "./bench/report";
+import { readBefore, writeResults } from "./bench/results-file";
+import { STATEMENT_COUNTER_ENV, statementCount } from "./bench/statement-count";
 import { runAtConcurrency } from "./bench/stats";
-import { allTargets, type Target } from "./bench/targets";
+import { allTargets, type Target, type TargetDatabase } from "./bench/targets";
+import type { TcpProxy } from "./lib/tcp-proxy";
 
 interface Options extends DatasetSize {
   requests: number;
   concurrency: number;
   latencies: number[];
   only?: string;
+  before?: Before;
 }
 
 function parseArgs(args: string[]): Options {
@@ -27,7 +34,7 @@ function parseArgs(args: string[]): Options {
     const at = args.indexOf(flag);
     return at === -1 ? undefined : args[at + 1];
   };
-  const known = new Set(["--articles", "--requests", "--concurrency", "--latencies", "--only"]);
+  const known = new Set(["--articles", "--requests", "--concurrency", "--latencies", "--only", "--before"]);
   for (let i = 0; i < args.length; i += 2) {
     if (!known.has(args[i]!)) throw new Error(`bench: unknown argument ${args[i]} (${Array.from(known).join(", ")})`);
   }
@@ -46,30 +53,47 @@ function parseArgs(args: string[]): Options {
     concurrency: int("--concurrency", 8),
     latencies: (value("--latencies") ?? "0,20").split(",").map(Number),
     only: value("--only"),
+    // Read up front: a bad file should fail in a second, not after the whole run.
+    before: value("--before") === undefined ? undefined : readBefore(value("--before")!),
   };
 }
 
 const BOOT_TIMEOUT_MS = 300_000;
-const STRAPI_ENV = { SERVE_ADMIN_PANEL: "false" };
+const STRAPI_ENV = { SERVE_ADMIN_PANEL: "false", ...STATEMENT_COUNTER_ENV };
 
-async function timedBoot(env: Record<string, string>) {
+/** A boot, its time to /_health, and what it cost: statements, and round trips through the proxy if there is one. */
+async function measuredBoot(env: Record<string, string>, proxy: TcpProxy | undefined) {
+  const roundTripsBefore = proxy?.roundTrips();
   const started = performance.now();
   const strapi = await startStrapi({ env: { ...STRAPI_ENV, ...env }, readyTimeoutMs: BOOT_TIMEOUT_MS });
-  return { strapi, bootMs: performance.now() - started };
+  const bootMs = performance.now() - started;
+  const roundTrips = proxy && roundTripsBefore !== undefined ? proxy.roundTrips() - roundTripsBefore : undefined;
+  try {
+    // The counter runs from process start, so right after /_health it is the boot's count.
+    return { strapi, bootMs, roundTrips, statements: await statementCount(strapi.baseUrl) };
+  } catch (error) {
+    await strapi.stop();
+    throw error;
+  }
 }
 
+const perRequest = (start: number | undefined, end: number | undefined, requests: number) =>
+  start === undefined || end === undefined ? undefined : (end - start) / requests;
+
 async function benchTarget(target: Target, options: Options): Promise<TargetResult> {
-  const result: TargetResult = { target: target.name, baseline: target.baseline ?? false, operations: [] };
-  const db = await target.create();
-  const chunks = () => db.proxy?.chunksToServer();
+  const result: TargetResult = { target: target.name, baseline: target.baseline ?? false, roundTripMs: target.roundTripMs, operations: [] };
+  let db: TargetDatabase | undefined;
   try {
-    const before = chunks();
-    const cold = await timedBoot(db.env);
+    db = await target.create();
+    const proxy = db.proxy;
+    const roundTrips = () => proxy?.roundTrips();
+    const cold = await measuredBoot(db.env, proxy);
+    const strapi = cold.strapi;
     result.coldBootMs = cold.bootMs;
-    const after = chunks();
-    if (before !== undefined && after !== undefined) result.coldBootRoundTrips = after - before;
+    result.coldBootRoundTrips = cold.roundTrips;
+    result.coldBootStatements = cold.statements;
     try {
-      const api = await apiWithToken(cold.strapi.baseUrl);
+      const api = await apiWithToken(strapi.baseUrl);
       const seeded = await seed(api, options, options.concurrency);
       result.seedMs = seeded.seedMs;
       console.log(`  seeded ${options.authors} authors + ${options.articles} articles in ${(seeded.seedMs / 1000).toFixed(1)} s`);
@@ -80,27 +104,36 @@ async function benchTarget(target: Target, options: Options): Promise<TargetResu
         };
         // Warm-up indexes are far from the timed ones so the timed requests still touch the same rows on every target.
         await runAtConcurrency(options.concurrency, options.concurrency, (i) => call(1_000_000 + i));
-        const start = chunks();
+        const startStatements = await statementCount(strapi.baseUrl);
+        const startRoundTrips = roundTrips();
         const measured = await runAtConcurrency(options.requests, options.concurrency, call);
-        const end = chunks();
-        const row: OperationResult = { name: op.name, ...measured };
-        if (start !== undefined && end !== undefined) row.roundTrips = (end - start) / options.requests;
+        const endRoundTrips = roundTrips();
+        const endStatements = await statementCount(strapi.baseUrl);
+        const row: OperationResult = {
+          name: op.name,
+          ...measured,
+          statements: perRequest(startStatements, endStatements, options.requests),
+          roundTrips: perRequest(startRoundTrips, endRoundTrips, options.requests),
+        };
         result.operations.push(row);
-        console.log(`  ${op.name}: p50 ${measured.p50Ms.toFixed(1)} ms, p95 ${measured.p95Ms.toFixed(1)} ms, ${measured.requestsPerSecond.toFixed(0)} req/s`);
+        const counts = `${row.statements?.toFixed(1)} statements${row.roundTrips === undefined ? "" : `, ${row.roundTrips.toFixed(1)} round trips`} / request`;
+        console.log(`  ${op.name}: p50 ${measured.p50Ms.toFixed(1)} ms, p95 ${measured.p95Ms.toFixed(1)} ms, ${measured.requestsPerSecond.toFixed(0)} req/s, ${counts}`);
       }
     } finally {
-      await cold.strapi.stop();
+      await strapi.stop();
     }
-    const warm = await timedBoot(db.env);
-    result.warmBootMs = warm.bootMs;
+    const warm = await measuredBoot(db.env, proxy);
     await warm.strapi.stop();
-    console.log(`  boots: cold ${result.coldBootMs.toFixed(0)} ms, warm ${result.warmBootMs.toFixed(0)} ms`);
+    result.warmBootMs = warm.bootMs;
+    result.warmBootRoundTrips = warm.roundTrips;
+    result.warmBootStatements = warm.statements;
+    console.log(`  boots: cold ${cold.bootMs.toFixed(0)} ms, warm ${warm.bootMs.toFixed(0)} ms`);
   } catch (error) {
     // One broken target must not cost the others' numbers: it shows as a failed row.
     result.error = (error as Error).message;
     console.error(`  FAILED: ${result.error.slice(0, 2000)}`);
   } finally {
-    await db.dispose();
+    await db?.dispose();
   }
   return result;
 }
@@ -117,11 +150,13 @@ async function main(): Promise<void> {
     results.push(await benchTarget(target, options));
   }
   const runtimeMs = performance.now() - started;
-  console.log(`\n${consoleTable(tableRows(results))}\n`);
+  console.log(`\n${consoleTable(header(options.before?.roundTrips), tableRows(results, options.before?.roundTrips))}\n`);
   const info = { articles: options.articles, authors: options.authors, requestsPerOperation: options.requests, concurrency: options.concurrency, runtimeMs };
   const file = join(APP_DIR, "BENCHMARKS.md");
-  writeFileSync(file, benchmarksMarkdown(results, info));
-  console.log(`bench: wrote ${file} (${(runtimeMs / 60_000).toFixed(1)} min)`);
+  writeFileSync(file, benchmarksMarkdown(results, info, options.before));
+  const json = join(APP_DIR, "bench-results.json");
+  writeResults(json, results, info, machineDescription());
+  console.log(`bench: wrote ${file} and ${json} (${(runtimeMs / 60_000).toFixed(1)} min)`);
   const png = join(APP_DIR, "benchmarks.png");
   try {
     if (await renderChartPng(chartSvg(results), png)) console.log(`bench: wrote ${png}`);

@@ -6,7 +6,8 @@ import type { TargetResult } from "./report";
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-const COLORS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d", "#bab0ac"];
+// Enough for every target at two latencies (2 files + 4 remote kinds × 2), so no two bars share a colour.
+const COLORS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d", "#bab0ac", "#eeca3b", "#ff9da6", "#2f4b7c", "#8c564b"];
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -33,7 +34,7 @@ export function chartSvg(results: TargetResult[]): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="22" font-size="15" font-weight="bold">Strapi on libSQL: time relative to ${escape(base.target)} (1× = same, lower is better)</text>`,
+    `<text x="10" y="22" font-size="15" font-weight="bold">Strapi on libSQL, a replica and Postgres: time relative to ${escape(base.target)} (1× = same, lower is better)</text>`,
   ];
   let y = top;
   groups.forEach((group, gi) => {

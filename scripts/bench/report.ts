@@ -6,16 +6,23 @@ import type { Measured } from "./stats";
 
 export interface OperationResult extends Measured {
   name: string;
-  /** Client-to-server chunks through the proxy per request; undefined for in-process targets. */
+  /** Request/response turns through the proxy per request; undefined for targets without one. */
   roundTrips?: number;
+  /** SQL statements knex ran per request. */
+  statements?: number;
 }
 
 export interface TargetResult {
   target: string;
   baseline: boolean;
+  /** The round trip the proxy added; undefined for targets without one. */
+  roundTripMs?: number;
   coldBootMs?: number;
   warmBootMs?: number;
   coldBootRoundTrips?: number;
+  warmBootRoundTrips?: number;
+  coldBootStatements?: number;
+  warmBootStatements?: number;
   seedMs?: number;
   operations: OperationResult[];
   error?: string;
@@ -44,19 +51,54 @@ const ratio = (value: number | undefined, base: number | undefined) =>
   value === undefined || base === undefined || base === 0 ? "–" : `${(value / base).toFixed(2)}×`;
 const count = (value: number | undefined) => (value === undefined ? "–" : value.toFixed(1));
 
-const HEADER = ["target", "operation", "p50 ×", "p95 ×", "req/s ×", "p50 ms", "p95 ms", "req/s", "round trips"];
+export const COLD_BOOT = "cold boot (empty db → /_health)";
+export const WARM_BOOT = "warm boot (same db)";
+
+/** Round trips of an earlier run, by target and row (operation or boot); see results-file.ts. */
+export type RoundTripsBefore = (target: string, operation: string) => number | undefined;
+
+export function header(before?: RoundTripsBefore): string[] {
+  const columns = ["target", "operation", "p50 ×", "p95 ×", "req/s ×", "vs target", "p50 ms", "p95 ms", "req/s", "statements / request", "round trips / request"];
+  return before ? [...columns, "round trips before"] : columns;
+}
+
+/**
+ * The issue's goal for a remote row: no slower than its round trips at the added latency plus
+ * what the same row costs on the SQLite file. 1.00× meets it exactly; the goal is ≤ 1.2×.
+ */
+function vsTarget(measuredMs: number | undefined, roundTrips: number | undefined, roundTripMs: number | undefined, baselineMs: number | undefined): string {
+  if (measuredMs === undefined || roundTrips === undefined || roundTripMs === undefined || baselineMs === undefined) return "–";
+  return ratio(measuredMs, roundTrips * roundTripMs + baselineMs);
+}
 
 /** Rows of the table: boots first, then each operation, for every target, ratios against the baseline's same row. */
-export function tableRows(results: TargetResult[]): string[][] {
+export function tableRows(results: TargetResult[], before?: RoundTripsBefore): string[][] {
   const base = results.find((r) => r.baseline);
+  const width = header(before).length;
   const rows: string[][] = [];
   for (const r of results) {
+    const tail = (operation: string) => (before ? [count(before(r.target, operation))] : []);
     if (r.error) {
-      rows.push([r.target, `failed: ${r.error.split("\n")[0]!.slice(0, 120)}`, "", "", "", "", "", "", ""]);
+      const row = [r.target, `failed: ${r.error.split("\n")[0]!.slice(0, 160)}`];
+      rows.push([...row, ...new Array<string>(width - row.length).fill("")]);
       continue;
     }
-    rows.push([r.target, "cold boot (empty db → /_health)", ratio(r.coldBootMs, base?.coldBootMs), "", "", ms(r.coldBootMs), "", "", count(r.coldBootRoundTrips)]);
-    rows.push([r.target, "warm boot (same db)", ratio(r.warmBootMs, base?.warmBootMs), "", "", ms(r.warmBootMs), "", "", ""]);
+    const boot = (label: string, bootMs: number | undefined, baseMs: number | undefined, statements: number | undefined, roundTrips: number | undefined) => [
+      r.target,
+      label,
+      ratio(bootMs, baseMs),
+      "",
+      "",
+      vsTarget(bootMs, roundTrips, r.roundTripMs, baseMs),
+      ms(bootMs),
+      "",
+      "",
+      count(statements),
+      count(roundTrips),
+      ...tail(label),
+    ];
+    rows.push(boot(COLD_BOOT, r.coldBootMs, base?.coldBootMs, r.coldBootStatements, r.coldBootRoundTrips));
+    rows.push(boot(WARM_BOOT, r.warmBootMs, base?.warmBootMs, r.warmBootStatements, r.warmBootRoundTrips));
     for (const op of r.operations) {
       const b = base?.operations.find((o) => o.name === op.name);
       rows.push([
@@ -65,34 +107,46 @@ export function tableRows(results: TargetResult[]): string[][] {
         ratio(op.p50Ms, b?.p50Ms),
         ratio(op.p95Ms, b?.p95Ms),
         ratio(op.requestsPerSecond, b?.requestsPerSecond),
+        vsTarget(op.p50Ms, op.roundTrips, r.roundTripMs, b?.p50Ms),
         ms(op.p50Ms),
         ms(op.p95Ms),
         op.requestsPerSecond.toFixed(0),
+        count(op.statements),
         count(op.roundTrips),
+        ...tail(op.name),
       ]);
     }
   }
   return rows;
 }
 
-export function markdownTable(rows: string[][]): string {
+export function markdownTable(columns: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(HEADER), line(HEADER.map((_, i) => (i < 2 ? "---" : "---:"))), ...rows.map(line)].join("\n");
+  return [line(columns), line(columns.map((_, i) => (i < 2 ? "---" : "---:"))), ...rows.map(line)].join("\n");
 }
 
 /** Padded columns for the terminal, where a markdown table is hard to read. */
-export function consoleTable(rows: string[][]): string {
-  const all = [HEADER, ...rows];
-  const widths = HEADER.map((_, i) => Math.max(...all.map((row) => (row[i] ?? "").length)));
+export function consoleTable(columns: string[], rows: string[][]): string {
+  const all = [columns, ...rows];
+  const widths = columns.map((_, i) => Math.max(...all.map((row) => (row[i] ?? "").length)));
   return all.map((row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n");
 }
 
-export function benchmarksMarkdown(results: TargetResult[], info: RunInfo): string {
+/** An earlier run's round trips to show beside this one's, and the file they came from. */
+export interface Before {
+  file: string;
+  roundTrips: RoundTripsBefore;
+}
+
+export function benchmarksMarkdown(results: TargetResult[], info: RunInfo, before?: Before): string {
   const base = results.find((r) => r.baseline)?.target ?? "the baseline";
+  const beforeNote = before
+    ? `\n- "round trips before" is the same row's round trips in \`${before.file}\` (an earlier run, e.g. on older driver code),\n  matched by target and operation.`
+    : "";
   return `# Benchmarks
 
-Written by \`pnpm bench\` (scripts/bench.ts). Rerun it to refresh this file; numbers from another machine are not
-comparable, only the ratios roughly are.
+Written by \`pnpm bench\` (scripts/bench.ts), with the same numbers in \`bench-results.json\`. Rerun it to refresh
+this file; numbers from another machine are not comparable, only the ratios roughly are.
 
 ## Machine
 
@@ -105,16 +159,28 @@ ${machineDescription().join("\n")}
   (\`--articles ${info.articles}\`; the issue's 2,000 is \`--articles 2000\`).
 - Each operation: ${info.requestsPerOperation} timed requests at concurrency ${info.concurrency}, after ${info.concurrency} untimed warm-up requests.
 - Ratios (×) are against **${base}** for the same row: for p50/p95 lower is better, for req/s higher is better.
-- sqld targets go through a TCP proxy that adds half the stated round trip in each direction. "round trips" is the
-  number of chunks the client sent per request through that proxy (a Hrana HTTP request or WebSocket message is
-  usually one chunk), so it approximates database round trips per API request; the file targets have no proxy.
+- Remote targets go through a TCP proxy that adds half the stated round trip in each direction: sqld (libSQL's
+  server) over \`ws://\` and \`http://\`; an embedded replica (a local libSQL file for reads, \`TURSO_SYNC_URL\` to
+  sqld for writes and syncs, which libSQL always speaks over HTTP); and Postgres (Debian's \`postgresql\`, a fresh
+  cluster).
+- "round trips / request" counts request/response turns through that proxy: on each connection, a turn starts
+  when the client sends after the server last spoke (or before anything was said); turns on all connections are
+  summed and divided by the requests. The file targets have no proxy. For the embedded replica it counts what
+  the replica sends to its primary: forwarded writes and syncs.
+- "statements / request" counts the SQL statements knex ran (its \`query\` event, transactions' BEGIN and COMMIT
+  included), per request. The test-only fixture plugin (\`test/fixtures/libsql-fixtures\`) counts them, so it is
+  on for every target: its content types add tables to the schema every boot syncs.
+- For the boot rows, both counts are for the whole boot, up to the first 204 from \`/_health\`.
+- "vs target" is the issue's goal for a remote row: p50 (or boot time) / (round trips × the added round trip +
+  the SQLite file's time for the same row). 1.00× means it costs just its round trips more than the file; the
+  goal is 1.2× or less for the warm boot and every API operation. Latency is measured at concurrency
+  ${info.concurrency}, so requests also wait for each other.
 - Boot times are from spawning \`strapi start\` to the first 204 from \`/_health\` (polled every 100 ms).
-  The cold boot runs Strapi's schema sync on an empty database; the warm boot restarts on the seeded one.
-- Postgres is not benchmarked: the \`pg\` driver is not a dependency of this app.
+  The cold boot runs Strapi's schema sync on an empty database; the warm boot restarts on the seeded one.${beforeNote}
 - Total runtime: ${(info.runtimeMs / 60_000).toFixed(1)} min.
 
 ## Results
 
-${markdownTable(tableRows(results))}
+${markdownTable(header(before?.roundTrips), tableRows(results, before?.roundTrips))}
 `;
 }

@@ -1,5 +1,6 @@
 // A TCP proxy on 127.0.0.1 between a client (Strapi, a session) and a server (sqld), so that a
-// test can do to the connections what a network does: cut them all at once, or slow them down.
+// test can do to the connections what a network does: cut them all at once, or slow them down;
+// the benchmark also counts the round trips that the slowdown makes Strapi pay.
 import { connect, createServer, type Server, type Socket } from "node:net";
 
 export interface TcpProxy {
@@ -19,8 +20,12 @@ export interface TcpProxy {
   accepted(): number;
   /** Connections open right now. */
   open(): number;
-  /** Chunks the client has sent so far: a benchmark's stand-in for requests (round trips) to the server. */
-  chunksToServer(): number;
+  /**
+   * Request/response turns so far, summed over connections: each time a client sends after the
+   * server last spoke on that connection (or before anything went either way). Chunk counts
+   * would miscount, as one message can span chunks and one chunk can hold several messages.
+   */
+  roundTrips(): number;
   close(): Promise<void>;
 }
 
@@ -29,6 +34,8 @@ export type Direction = "both" | "toServer" | "toClient";
 interface Pair {
   client: Socket;
   server: Socket;
+  /** Who sent the connection's last chunk; a client chunk after a server one starts a round trip. */
+  lastSender?: "client" | "server";
 }
 
 export async function startTcpProxy(target: { host?: string; port: number }, options: { latencyMs?: number } = {}): Promise<TcpProxy> {
@@ -36,15 +43,19 @@ export async function startTcpProxy(target: { host?: string; port: number }, opt
   const latencyMs = { toServer: options.latencyMs ?? 0, toClient: options.latencyMs ?? 0 };
   let accepted = 0;
   let lastActivity = 0;
-  let chunksToServer = 0;
+  let roundTrips = 0;
   const pairs = new Set<Pair>();
 
   /** Forwards `from` to `to`, each chunk the direction's latency after it arrived, in order. */
-  const pipe = (from: Socket, to: Socket, direction: "toServer" | "toClient") => {
+  const pipe = (pair: Pair, direction: "toServer" | "toClient") => {
+    const [from, to] = direction === "toServer" ? [pair.client, pair.server] : [pair.server, pair.client];
     let releaseAt = 0;
     from.on("data", (chunk: Buffer) => {
       lastActivity = Date.now();
-      if (direction === "toServer") chunksToServer++;
+      // Counted on arrival, before the delay: the order the proxy sees is the order the peers caused.
+      const sender = direction === "toServer" ? "client" : "server";
+      if (sender === "client" && pair.lastSender !== "client") roundTrips++;
+      pair.lastSender = sender;
       const delay = latencyMs[direction];
       if (delay === 0 && releaseAt <= Date.now()) {
         to.write(chunk);
@@ -59,7 +70,7 @@ export async function startTcpProxy(target: { host?: string; port: number }, opt
   const server: Server = createServer((client) => {
     accepted++;
     const upstream = connect(target.port, host);
-    const pair = { client, server: upstream };
+    const pair: Pair = { client, server: upstream };
     pairs.add(pair);
     const drop = () => {
       pairs.delete(pair);
@@ -68,8 +79,8 @@ export async function startTcpProxy(target: { host?: string; port: number }, opt
     };
     client.on("error", drop).on("close", drop);
     upstream.on("error", drop).on("close", drop);
-    pipe(client, upstream, "toServer");
-    pipe(upstream, client, "toClient");
+    pipe(pair, "toServer");
+    pipe(pair, "toClient");
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -98,7 +109,7 @@ export async function startTcpProxy(target: { host?: string; port: number }, opt
     lastActivity: () => lastActivity,
     accepted: () => accepted,
     open: () => pairs.size,
-    chunksToServer: () => chunksToServer,
+    roundTrips: () => roundTrips,
     close() {
       cutAll();
       return new Promise<void>((resolve) => server.close(() => resolve()));
