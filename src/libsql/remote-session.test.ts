@@ -141,6 +141,20 @@ describe.each(["http", "ws"] as const)("RemoteSession over %s", (scheme) => {
     expect(await count(db, t)).toBe(1n);
   }, 20_000);
 
+  it("rolls back on the server a transaction whose first statement's answer was lost, so later statements commit", async () => {
+    const db = viaProxy(scheme);
+    const t = table();
+    await db.execute(`create table ${t} (x integer)`, []);
+    await db.execute("BEGIN;", []);
+    holdBack("toClient");
+    // BEGIN goes out with this insert: both ran, and the answer is lost.
+    expect(await cutInFlight(db.execute(`insert into ${t} values (1)`, []))).toBeInstanceOf(Error);
+    await db.execute("ROLLBACK", []);
+    await db.execute(`insert into ${t} values (2)`, []);
+    // Seen from another connection: the write after the ROLLBACK is committed, the one before is not.
+    expect((await session(scheme).execute(`select x from ${t}`, [])).rows).toEqual([[2n]]);
+  });
+
   it("reports a COMMIT cut in flight as of unknown outcome, and the session goes on", async () => {
     const db = viaProxy(scheme);
     const t = await tableInOpenTransaction(db);

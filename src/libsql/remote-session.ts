@@ -2,6 +2,11 @@
 // with one SQLite connection: knex's BEGIN/COMMIT and Strapi's pragmas mean there what
 // they mean on a local file.
 //
+// knex's BEGIN is not sent on its own: it goes out in one Hrana batch with the transaction's
+// first statement, which runs only if BEGIN did. A transaction costs its statements' round
+// trips and no more. A pool's sessions share their pragmas (pool-pragmas.ts) and take turns
+// at transactions (transaction-turns.ts).
+//
 // Connections break: the server forgets an HTTP stream after 10 s idle, a WebSocket dies
 // with its TCP connection, a server restarts. Outside a transaction the session then opens a
 // new stream (and a new WebSocket when the old one is closed) and sets the same pragmas
@@ -10,7 +15,7 @@
 // with the old one, so the session fails the transaction's statements until knex's ROLLBACK.
 import * as hrana from "@libsql/hrana-client";
 import type { LibsqlTarget } from "./connection-url";
-import { DEFAULT_TIMEOUTS, formatSeconds, withDeadline, type RemoteTimeouts } from "./deadline";
+import { DEFAULT_TIMEOUTS, withDeadline, type RemoteTimeouts } from "./deadline";
 import { fetchForHrana, probeHttp } from "./http-fetch";
 import {
   commitOutcomeUnknown,
@@ -20,6 +25,7 @@ import {
   transactionTimedOut,
   wasRefusedUnrun,
 } from "./remote-errors";
+import { remotePoolState, type RemotePoolState } from "./remote-pool";
 import type { Session, SqlResult } from "./session";
 import { classify, textToSend, type StatementKind } from "./statements";
 import type { SqlValue } from "./values";
@@ -37,19 +43,26 @@ export class RemoteSession implements Session {
   private connected = false;
   private stream: hrana.Stream | undefined;
   private lastUsed = 0;
-  /** "lost": the transaction ended on the server without knex knowing; its statements fail until ROLLBACK. */
-  private transaction: "none" | "open" | "lost" = "none";
+  /**
+   * "pending": knex sent BEGIN, which waits to go out with the first statement; "lost": the
+   * transaction ended on the server without knex knowing; its statements fail until ROLLBACK.
+   */
+  private transaction: "none" | "pending" | "open" | "lost" = "none";
+  /** The BEGIN to send with the pending transaction's first statement. */
+  private beginSql: string | undefined;
+  /** The batch that carries BEGIN, while it is on its way. */
+  private beginning: Promise<unknown> | undefined;
+  /** Whether this session holds the pool's transaction turn. */
+  private holdsTurn = false;
   /** Why, as the error the transaction's later statements get (a fresh one each time: knex prefixes its SQL). */
   private lostBecause: LibsqlConnectionError | undefined;
-  /** `PRAGMA x = y` statements run outside a transaction, replayed on every new stream. */
-  private readonly pragmas = new Map<string, string>();
-  /** "unknown" until the server first answers; "down" from a broken connection until it answers again. */
-  private health: "unknown" | "up" | "down" = "unknown";
-  private downSince = 0;
+  /** The version of the pool's pragmas that the current stream has applied (0: none). */
+  private streamPragmas = 0;
 
   constructor(
     private readonly target: RemoteTarget,
     private readonly timeouts: RemoteTimeouts = DEFAULT_TIMEOUTS,
+    private readonly pool: RemotePoolState = remotePoolState(),
   ) {}
 
   async execute(sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
@@ -57,20 +70,33 @@ export class RemoteSession implements Session {
     if (this.transaction === "open" && !this.streamUsable()) {
       // The WebSocket died while the transaction waited for its next statement.
       this.dropStream();
-      this.transaction = "lost";
-      this.lostBecause = transactionLost(this.target.display, "the connection closed while the transaction waited");
+      this.loseTransaction(transactionLost(this.target.display, "the connection closed while the transaction waited"));
     }
     if (this.transaction === "lost") {
       return this.afterLostTransaction(kind, sql, args);
     }
+    if (kind.type === "begin" && this.transaction === "none") {
+      return this.begin(textToSend(kind, sql));
+    }
+    if (this.transaction === "pending" && (kind.type === "commit" || kind.type === "rollback")) {
+      // Nothing of the transaction reached the server, so there is nothing to end there.
+      this.endTransaction();
+      return NO_ROWS;
+    }
 
     let result: hrana.RowsResult;
+    // A write outside a transaction waits for the pool's turn, as a BEGIN does.
+    const alone = this.transaction === "none" && kind.type === "other";
+    if (alone) await this.pool.turns.take();
+    const sentAt = Date.now();
     try {
-      result = await this.send(textToSend(kind, sql), args);
+      result = await this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args));
     } catch (error) {
       return this.failed(error, kind);
+    } finally {
+      if (alone) this.pool.turns.give();
     }
-    this.answered();
+    this.pool.health.answered(this.target.display, sentAt);
     this.track(kind, sql);
     return {
       columns: result.columnNames.map((name, index) => name ?? String(index)),
@@ -81,6 +107,8 @@ export class RemoteSession implements Session {
   }
 
   async close(): Promise<void> {
+    // knex destroys a connection whose transaction failed badly: the server rolls it back.
+    this.endTransaction();
     this.dropStream();
     this.client?.close();
     this.client = undefined;
@@ -90,7 +118,7 @@ export class RemoteSession implements Session {
     try {
       return await this.query(sql, args);
     } catch (error) {
-      if (this.transaction !== "none" || !wasRefusedUnrun(error)) throw error;
+      if (this.serverMayHoldTransaction() || !wasRefusedUnrun(error)) throw error;
       // The server ran nothing: the same statement on a new stream runs once.
       this.dropStream();
       return this.query(sql, args);
@@ -98,12 +126,101 @@ export class RemoteSession implements Session {
   }
 
   private async query(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
-    const client = await this.connect();
+    for (;;) {
+      const client = await this.connect();
+      if (this.beginning === undefined) return this.sendNow(client, sql, args);
+      // knex sends a transaction's statements concurrently when the code inside it does
+      // (Strapi's import reads every table at once): those sent while the BEGIN is on its way
+      // go after it, inside the transaction it began.
+      await this.beginning.catch(() => undefined);
+    }
+  }
+
+  private sendNow(client: hrana.Client, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
     const stream = this.currentStream(client);
     this.lastUsed = Date.now();
-    const pending = stream.query(new hrana.Stmt(sql).bindIndexes(args));
+    if (!this.serverMayHoldTransaction()) this.catchUpPragmas(stream);
+    const stmt = new hrana.Stmt(sql).bindIndexes(args);
+    let pending: Promise<hrana.RowsResult>;
+    if (this.beginSql === undefined) {
+      pending = stream.query(stmt);
+    } else {
+      const beginning = this.beginWith(stream, this.beginSql, stmt);
+      this.beginning = beginning;
+      void beginning.catch(() => undefined).finally(() => {
+        if (this.beginning === beginning) this.beginning = undefined;
+      });
+      pending = beginning;
+    }
     // Over HTTP each fetch is bounded (fetchWithTimeout); a late WebSocket is closed.
     return this.target.transport === "http" ? pending : withDeadline(pending, this.timeouts.requestMs, () => client.close());
+  }
+
+  /** Takes the pool's writer turn for the transaction; BEGIN itself waits for the first statement. */
+  private async begin(sql: string): Promise<SqlResult> {
+    await this.pool.turns.take();
+    this.holdsTurn = true;
+    this.transaction = "pending";
+    this.beginSql = sql;
+    return NO_ROWS;
+  }
+
+  /** BEGIN and the transaction's first statement in one batch: one round trip, and the statement runs only inside the transaction. */
+  private async beginWith(stream: hrana.Stream, begin: string, stmt: hrana.Stmt): Promise<hrana.RowsResult> {
+    const batch = stream.batch(false);
+    const beginStep = batch.step();
+    const began = beginStep.run(begin);
+    const first = batch.step().condition(hrana.BatchCond.ok(beginStep)).query(stmt);
+    // Both settle when execute() does; when the batch itself fails they never settle, so
+    // nothing would catch a rejection.
+    began.catch(() => undefined);
+    first.catch(() => undefined);
+    try {
+      await batch.execute();
+    } catch (error) {
+      // The answer is lost, not necessarily the batch: the server may be inside the
+      // transaction now, so from here on knex's ROLLBACK must reach it.
+      if (!wasRefusedUnrun(error)) {
+        this.transaction = "open";
+        this.beginSql = undefined;
+      }
+      throw error;
+    }
+    // A refused BEGIN (a busy lock) throws its own error and leaves the transaction pending:
+    // the server skipped the statement, and there is nothing to roll back.
+    await began;
+    this.transaction = "open";
+    this.beginSql = undefined;
+    const result = await first;
+    if (result === undefined) throw new Error("libsql: the server skipped the first statement of a transaction it began");
+    return result;
+  }
+
+  private endTransaction(): void {
+    this.transaction = "none";
+    this.beginSql = undefined;
+    if (this.holdsTurn) {
+      this.holdsTurn = false;
+      this.pool.turns.give();
+    }
+  }
+
+  /** Whether the server may be inside this session's transaction: then it must not move to another stream. */
+  private serverMayHoldTransaction(): boolean {
+    return this.transaction === "open" || this.transaction === "lost";
+  }
+
+  /**
+   * Queues the pool's pragmas on a stream that has not applied them all. Not awaited: they
+   * are pipelined ahead of the statement that follows (over HTTP, in the same request), so
+   * they cost no round trip of their own.
+   */
+  private catchUpPragmas(stream: hrana.Stream): void {
+    if (this.streamPragmas === this.pool.pragmas.version) return;
+    for (const pragma of this.pool.pragmas.all()) {
+      stream.run(pragma).catch(() => undefined);
+    }
+    this.streamPragmas = this.pool.pragmas.version;
   }
 
   /**
@@ -137,17 +254,19 @@ export class RemoteSession implements Session {
       throw describeConnectionFailure(error, this.target.display, this.hasToken()) ?? error;
     }
     const failure = serverEndedTransaction ? error : this.connectionBroke(error);
-    if (this.transaction !== "open") throw failure;
+    if (this.transaction === "none") throw failure;
 
     // The server rolled the transaction back: its connection is gone, or it held the write
-    // lock past the server's transaction timeout and another writer took it.
-    this.transaction = kind.type === "commit" || kind.type === "rollback" ? "none" : "lost";
-    this.lostBecause = serverEndedTransaction
+    // lock past the server's transaction timeout and another writer took it. (A pending
+    // transaction's batch may have run too, on the connection that is gone.)
+    const because = serverEndedTransaction
       ? transactionTimedOut(this.target.display, error)
       : transactionLost(this.target.display, failure);
+    if (kind.type === "commit" || kind.type === "rollback") this.endTransaction();
+    else this.loseTransaction(because);
     if (kind.type === "rollback") return NO_ROWS;
     if (kind.type === "commit" && !serverEndedTransaction) throw commitOutcomeUnknown(this.target.display, failure);
-    throw this.lostBecause;
+    throw because;
   }
 
   /** The transaction ended on the server; knex still has to end it. */
@@ -156,14 +275,14 @@ export class RemoteSession implements Session {
     const again = () => new LibsqlConnectionError(why?.summary ?? "libsql: the transaction was rolled back", why?.cause);
     switch (kind.type) {
       case "rollback":
-        this.transaction = "none";
+        this.endTransaction();
         return Promise.resolve(NO_ROWS);
       case "begin":
         // knex only reuses a connection once its transaction completed: that one is over.
-        this.transaction = "none";
+        this.endTransaction();
         return this.execute(sql, args);
       case "commit":
-        this.transaction = "none";
+        this.endTransaction();
         return Promise.reject(again());
       default:
         return Promise.reject(again());
@@ -174,22 +293,10 @@ export class RemoteSession implements Session {
   private connectionBroke(error: unknown): unknown {
     this.dropStream();
     this.connected = false;
-    const phase = this.health === "unknown" ? "connect" : "running";
+    const phase = this.pool.health.answeredOnce ? "running" : "connect";
     const failure = describeConnectionFailure(error, this.target.display, this.hasToken(), phase) ?? error;
-    if (this.health === "up") {
-      this.downSince = Date.now();
-      const summary = failure instanceof LibsqlConnectionError ? failure.summary : String(failure);
-      console.error(`${summary}; each statement tries a new connection until the server answers`);
-    }
-    if (this.health !== "unknown") this.health = "down";
+    this.pool.health.broke(failure instanceof LibsqlConnectionError ? failure.summary : String(failure));
     return failure;
-  }
-
-  private answered(): void {
-    if (this.health === "down") {
-      console.error(`libsql: ${this.target.display} answers again, after ${formatSeconds(Date.now() - this.downSince)}`);
-    }
-    this.health = "up";
   }
 
   private hasToken(): boolean {
@@ -202,19 +309,15 @@ export class RemoteSession implements Session {
 
   private currentStream(client: hrana.Client): hrana.Stream {
     const idle = Date.now() - this.lastUsed;
-    const expiring = this.target.transport === "http" && this.transaction === "none" && idle > HTTP_STREAM_FRESH_MS;
+    const expiring = this.target.transport === "http" && !this.serverMayHoldTransaction() && idle > HTTP_STREAM_FRESH_MS;
     if (this.stream && this.streamUsable() && !expiring) {
       return this.stream;
     }
     this.dropStream();
     const stream = client.openStream();
     stream.intMode = "bigint";
-    // Queued without awaiting: the HTTP stream sends them in the same request as the
-    // statement that follows, so replaying pragmas costs no extra round trip.
-    for (const pragma of this.pragmas.values()) {
-      stream.run(pragma).catch(() => undefined);
-    }
     this.stream = stream;
+    this.streamPragmas = 0;
     return stream;
   }
 
@@ -230,9 +333,18 @@ export class RemoteSession implements Session {
     this.stream = undefined;
   }
 
+  private loseTransaction(because: LibsqlConnectionError): void {
+    this.transaction = "lost";
+    this.beginSql = undefined;
+    this.lostBecause = because;
+  }
+
   private track(kind: StatementKind, sql: string): void {
-    if (kind.type === "begin") this.transaction = "open";
-    if (kind.type === "commit" || kind.type === "rollback") this.transaction = "none";
-    if (kind.type === "pragma" && this.transaction === "none") this.pragmas.set(kind.name, sql);
+    if (kind.type === "commit" || kind.type === "rollback") this.endTransaction();
+    if (kind.type === "pragma" && this.transaction === "none") {
+      const version = this.pool.pragmas.record(kind.name, sql);
+      // Up to date only if no other session set a pragma since this stream caught up.
+      if (this.streamPragmas === version - 1) this.streamPragmas = version;
+    }
   }
 }

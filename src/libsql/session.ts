@@ -1,6 +1,7 @@
 // A session is what knex calls a connection: one SQLite connection's worth of state
 // (open transaction, pragmas), whichever way the database is reached.
 import type { LibsqlTarget } from "./connection-url";
+import type { RemotePoolState } from "./remote-pool";
 import type { SqlValue } from "./values";
 
 export interface SqlResult {
@@ -15,7 +16,8 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openSession(target: LibsqlTarget): Promise<Session> {
+/** `pool`: what the remote sessions of one knex pool share. */
+export async function openSession(target: LibsqlTarget, pool: RemotePoolState): Promise<Session> {
   // Required here rather than at the top: Strapi's bundle loads this code in every app,
   // and only apps that use libSQL have its drivers installed.
   if (target.kind === "file") {
@@ -23,5 +25,5 @@ export async function openSession(target: LibsqlTarget): Promise<Session> {
     return openFileSession(target);
   }
   const { RemoteSession } = require("./remote-session") as typeof import("./remote-session");
-  return new RemoteSession(target);
+  return new RemoteSession(target, undefined, pool);
 }

@@ -14,8 +14,13 @@ describe("classify", () => {
     ["ROLLBACK TO SAVEPOINT trx2", { type: "other" }],
     ["pragma foreign_keys = off", { type: "pragma", name: "foreign_keys" }],
     ["PRAGMA Foreign_Keys=ON;", { type: "pragma", name: "foreign_keys" }],
-    ["pragma foreign_keys", { type: "other" }],
-    ["select 1", { type: "other" }],
+    ["pragma foreign_keys", { type: "read" }],
+    ["PRAGMA table_info(`articles`)", { type: "read" }],
+    ["select 1", { type: "read" }],
+    ["  SELECT * from a", { type: "read" }],
+    ["insert into a values (1) returning id", { type: "other" }],
+    ["with x as (select 1) insert into a select * from x", { type: "other" }],
+    ["create table a (x)", { type: "other" }],
   ])("%s is %o", (sql, kind) => {
     expect(classify(sql)).toEqual(kind);
   });

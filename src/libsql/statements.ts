@@ -6,6 +6,9 @@ export type StatementKind =
   | { type: "commit" }
   | { type: "rollback" }
   | { type: "pragma"; name: string }
+  /** Cannot take the write lock: a query, or a pragma read. */
+  | { type: "read" }
+  /** Anything else, which may write. */
   | { type: "other" };
 
 export function classify(sql: string): StatementKind {
@@ -17,6 +20,8 @@ export function classify(sql: string): StatementKind {
   if (/^rollback\s*(transaction\s*)?;?$/i.test(text)) return { type: "rollback" };
   const pragma = /^pragma\s+(\w+)\s*=/i.exec(text);
   if (pragma?.[1]) return { type: "pragma", name: pragma[1].toLowerCase() };
+  // A WITH may end in an INSERT, so only statements that start as reads count as reads.
+  if (/^(select|values|explain)\b/i.test(text) || /^pragma\s+\w+\s*(\(|;|$)/i.test(text)) return { type: "read" };
   return { type: "other" };
 }
 

@@ -98,9 +98,11 @@ export interface LoadOptions {
   tag: string;
   /** Share of requests that create an article; the rest read. */
   writeShare?: number;
+  /** Keeps the load going until this event, plus `durationMs` after it, has passed too. */
+  after?: Promise<unknown>;
 }
 
-/** Mixed reads and creates on every node until durationMs has passed. */
+/** Mixed reads and creates on every node until durationMs has passed (counted from `after` when given). */
 export async function runLoad(fleet: Fleet, options: LoadOptions, nodes: FleetNode[] = fleet.nodes): Promise<LoadResult> {
   const result: LoadResult = {
     statuses: new Map(),
@@ -112,10 +114,15 @@ export async function runLoad(fleet: Fleet, options: LoadOptions, nodes: FleetNo
     samples: [],
     clientErrors: [],
   };
-  const end = Date.now() + options.durationMs;
+  let end = Date.now() + options.durationMs;
+  let waiting = options.after !== undefined;
+  void options.after?.finally(() => {
+    waiting = false;
+    end = Math.max(end, Date.now() + options.durationMs);
+  });
   let sequence = 0;
   const worker = async (node: FleetNode) => {
-    while (Date.now() < end) {
+    while (waiting || Date.now() < end) {
       const n = sequence++;
       const write = Math.random() < (options.writeShare ?? 0.4);
       const title = `${options.tag} ${n}`;

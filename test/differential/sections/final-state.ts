@@ -17,7 +17,9 @@ export async function finalState(ctx: ScenarioContext): Promise<void> {
   await all("categories", { populate: { samples: { fields: ["title"], sort: "title:asc" } } });
   await all("tags", { populate: { samples: { fields: ["title"], sort: "title:asc" } } });
   await all("profiles", { populate: ["sample"] });
-  await all("notes", { populate: ["sample"] });
+  // Eight of the notes were created at once: a database with several connections (Postgres,
+  // a remote libSQL pool) may number them in any order, so they are listed by their text.
+  await all("notes", { populate: ["sample"], sort: ["text:asc", "id:asc"] });
   await all("posts", { locale: "all", publicationState: "preview", populate: ["localizations"], sort: ["title:asc"] });
   await all("ledger-entries");
   await t.step("users", api.get("/api/users?sort=username:asc&populate=role"));

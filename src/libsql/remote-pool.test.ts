@@ -1,0 +1,159 @@
+// The sessions of one knex pool against a real sqld: they behave, for Strapi, like the one
+// connection SQLite gives it. A pragma set through one holds on all; their transactions take
+// turns; and a transaction costs the round trips of its statements, BEGIN none of its own.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startSqld, type SqldServer } from "../../test/helpers/sqld";
+import { startTcpProxy, type TcpProxy } from "../../test/helpers/tcp-proxy";
+import { parseConnectionSettings } from "./connection-url";
+import { remotePoolState, type RemotePoolState } from "./remote-pool";
+import { RemoteSession } from "./remote-session";
+
+let server: SqldServer;
+let proxy: TcpProxy;
+const sessions: RemoteSession[] = [];
+beforeAll(async () => {
+  server = await startSqld();
+  proxy = await startTcpProxy({ port: server.port });
+});
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((db) => db.close()));
+});
+afterAll(async () => {
+  await proxy?.close();
+  await server?.stop();
+});
+
+/** A session of `pool`, through the proxy, closed after the test. */
+function session(scheme: "http" | "ws", pool: RemotePoolState): RemoteSession {
+  const target = parseConnectionSettings({ url: `${scheme}://127.0.0.1:${proxy.port}`, authToken: server.authToken });
+  if (target.kind !== "remote") throw new Error("expected a remote target");
+  const db = new RemoteSession(target, undefined, pool);
+  sessions.push(db);
+  return db;
+}
+
+let tables = 0;
+const table = () => `p${++tables}`;
+const foreignKeys = async (db: RemoteSession) => (await db.execute("pragma foreign_keys", [])).rows[0]?.[0];
+
+/** Round trips `work` makes through the proxy. */
+async function roundTrips(work: () => Promise<unknown>): Promise<number> {
+  const before = proxy.roundTrips();
+  await work();
+  return proxy.roundTrips() - before;
+}
+
+/** Two sessions of one pool; `a` wrote row 1 into table `t` in a transaction it keeps open. */
+async function writerAndOther(scheme: "http" | "ws") {
+  const pool = remotePoolState();
+  const [a, b] = [session(scheme, pool), session(scheme, pool)];
+  const t = table();
+  await a.execute(`create table ${t} (x integer)`, []);
+  await a.execute("BEGIN;", []);
+  await a.execute(`insert into ${t} values (1)`, []);
+  return { a, b, t };
+}
+
+describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) => {
+  it("share pragmas: foreign_keys set through one session holds on the others from their next statement", async () => {
+    const pool = remotePoolState();
+    const [a, b] = [session(scheme, pool), session(scheme, pool)];
+    await a.execute("pragma foreign_keys = on", []);
+    expect(await foreignKeys(b)).toBe(1n);
+    await b.execute("pragma foreign_keys = off", []);
+    expect(await foreignKeys(a)).toBe(0n);
+  });
+
+  it("run Strapi's schema update as on one connection: foreign_keys = off on one, the transaction on another", async () => {
+    const pool = remotePoolState();
+    const [a, b] = [session(scheme, pool), session(scheme, pool)];
+    const [parent, child] = [table(), table()];
+    await a.execute("pragma foreign_keys = on", []);
+    await a.execute(`create table ${parent} (id integer primary key)`, []);
+    await a.execute(`create table ${child} (parent_id integer references ${parent}(id))`, []);
+    await a.execute("pragma foreign_keys = off", []);
+    await b.execute("BEGIN;", []);
+    await b.execute(`insert into ${child} values (42)`, []);
+    await b.execute("COMMIT;", []);
+    await a.execute("pragma foreign_keys = on", []);
+    await expect(b.execute(`insert into ${child} values (43)`, [])).rejects.toThrow(/FOREIGN KEY constraint failed/);
+    expect((await b.execute(`select parent_id from ${child}`, [])).rows).toEqual([[42n]]);
+  });
+
+  it("take turns at transactions: a second BEGIN waits until the first transaction commits", async () => {
+    const { a, b, t } = await writerAndOther(scheme);
+    let bBegan = false;
+    const bBegin = b.execute("BEGIN;", []).then(() => (bBegan = true));
+    // A round trip on each: B had every chance to begin if it could.
+    await a.execute(`select count(*) from ${t}`, []);
+    await b.execute(`select 1`, []).catch(() => undefined);
+    expect(bBegan).toBe(false);
+    await a.execute("COMMIT;", []);
+    await bBegin;
+    await b.execute(`insert into ${t} values (2)`, []);
+    await b.execute("COMMIT;", []);
+    expect((await a.execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [2n]]);
+  });
+
+  it("queue a write outside a transaction behind the pool's transaction, and let reads through", async () => {
+    const { a, b, t } = await writerAndOther(scheme);
+    let bWrote = false;
+    const bWrite = b.execute(`insert into ${t} values (2)`, []).then(() => (bWrote = true));
+    // A read is not held up, and sees only what was committed.
+    expect((await b.execute(`select count(*) from ${t}`, [])).rows).toEqual([[0n]]);
+    expect(bWrote).toBe(false);
+    await a.execute("COMMIT;", []);
+    await bWrite;
+    expect((await b.execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [2n]]);
+  });
+
+  it("fail a BEGIN that waited longer than the pool allows, with a line that says why", async () => {
+    const pool = remotePoolState(200);
+    const [a, b] = [session(scheme, pool), session(scheme, pool)];
+    await a.execute("BEGIN;", []);
+    await a.execute("select 1", []);
+    await expect(b.execute("BEGIN;", [])).rejects.toThrow(/^libsql: waited 0 s for this process's other writes to finish/);
+    await a.execute("ROLLBACK", []);
+    await b.execute("BEGIN;", []);
+    await b.execute("ROLLBACK", []);
+  });
+
+  it("send BEGIN with the transaction's first statement: a transaction costs one round trip per statement", async () => {
+    const db = session(scheme, remotePoolState());
+    const t = table();
+    await db.execute(`create table ${t} (x integer)`, []);
+    const trips = await roundTrips(async () => {
+      await db.execute("BEGIN;", []);
+      await db.execute(`insert into ${t} values (1)`, []);
+      await db.execute(`insert into ${t} values (2)`, []);
+      await db.execute("COMMIT;", []);
+    });
+    expect(trips).toBe(3);
+    expect((await db.execute(`select count(*) from ${t}`, [])).rows).toEqual([[2n]]);
+    // An empty transaction never reaches the server.
+    expect(await roundTrips(() => db.execute("BEGIN;", []).then(() => db.execute("COMMIT;", [])))).toBe(0);
+  });
+
+  it("run a transaction's concurrent first statements all inside it", async () => {
+    const db = session(scheme, remotePoolState());
+    const [a, b] = [table(), table()];
+    await db.execute(`create table ${a} (x integer)`, []);
+    await db.execute(`create table ${b} (x integer)`, []);
+    await db.execute("BEGIN;", []);
+    // As Strapi's import does: the code inside the transaction reads and writes at once.
+    await Promise.all([db.execute(`insert into ${a} values (1)`, []), db.execute(`insert into ${b} values (2)`, []), db.execute(`select * from ${a}`, [])]);
+    await db.execute("ROLLBACK", []);
+    expect((await db.execute(`select (select count(*) from ${a}) + (select count(*) from ${b})`, [])).rows).toEqual([[0n]]);
+  });
+
+  it("run nothing of a transaction whose first statement fails, and end it with knex's ROLLBACK", async () => {
+    const db = session(scheme, remotePoolState());
+    const t = table();
+    await db.execute(`create table ${t} (x integer not null)`, []);
+    await db.execute("BEGIN;", []);
+    await expect(db.execute(`insert into ${t} values (null)`, [])).rejects.toThrow(/NOT NULL constraint failed/);
+    await db.execute("ROLLBACK", []);
+    await db.execute(`insert into ${t} values (1)`, []);
+    expect((await db.execute(`select x from ${t}`, [])).rows).toEqual([[1n]]);
+  });
+});
