@@ -67,6 +67,10 @@ export class RemoteSession implements Session {
 
   async execute(sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
     const kind = classify(sql);
+    // knex sends a transaction's statements concurrently when the code inside it does (Strapi's
+    // import reads every table at once): those sent while the BEGIN is on its way go after it,
+    // into the transaction it began, or fail with it.
+    while (this.beginning) await this.beginning.catch(() => undefined);
     if (this.transaction === "open" && !this.streamUsable()) {
       // The WebSocket died while the transaction waited for its next statement.
       this.dropStream();
@@ -129,10 +133,9 @@ export class RemoteSession implements Session {
     for (;;) {
       const client = await this.connect();
       if (this.beginning === undefined) return this.sendNow(client, sql, args);
-      // knex sends a transaction's statements concurrently when the code inside it does
-      // (Strapi's import reads every table at once): those sent while the BEGIN is on its way
-      // go after it, inside the transaction it began.
+      // Another statement of the transaction sent the BEGIN while this one connected.
       await this.beginning.catch(() => undefined);
+      if (this.transaction === "lost" && this.lostBecause) throw this.lostBecause;
     }
   }
 
