@@ -2,15 +2,24 @@
 // compiler and table rebuilds are SQLite's) with a different way to reach the database:
 // a session per pooled connection, opened from a libSQL URL.
 //
-// The pool stays knex's SQLite pool, one connection, for files and remote databases alike: see
-// "Design" in the README for why a remote pool of several sessions is not the default yet. A
-// pool raised in config/database.ts gets sessions that share pragmas and take turns at writes.
+// A file stays one connection, as SQLite's clients have it. A remote database gets a pool of
+// sessions, one server connection each: with one, every request of a busy Strapi waits for the
+// round trips of the one before it.
 import Client_SQLite3 = require("knex/lib/dialects/sqlite3");
 import type { Knex } from "knex";
 import { LibsqlConfigError, parseConnectionSettings, type ConnectionSettings, type LibsqlTarget } from "./connection-url";
 import { remotePoolState, type RemotePoolState } from "./remote-pool";
 import { openSession, type Session } from "./session";
 import { toRowObject, toSqlValue } from "./values";
+
+/** knex's default for servers; Strapi's own Postgres template uses the same. */
+const REMOTE_POOL_MAX = 10;
+/**
+ * knex closes a connection after 30 s idle, which suits a server on the LAN. A new remote
+ * session costs the TCP, TLS and WebSocket handshakes, as many round trips as a request, so an
+ * idle one is kept for 10 minutes; over HTTP it holds no socket of its own meanwhile.
+ */
+const REMOTE_IDLE_MS = 600_000;
 
 class Client_Libsql extends Client_SQLite3 {
   private readonly target: LibsqlTarget | LibsqlConfigError;
@@ -24,6 +33,13 @@ class Client_Libsql extends Client_SQLite3 {
     super({ useNullAsDefault: true, ...config, connection: { ...settings, filename } });
     this.target = target;
     this.sessionsShare = remotePoolState(config.acquireConnectionTimeout ?? 60_000);
+  }
+
+  poolDefaults() {
+    // Called from knex's constructor, before `this.target` is set.
+    const target = parseOrKeep((this.config.connection ?? {}) as ConnectionSettings);
+    const parent = super.poolDefaults();
+    return target instanceof LibsqlConfigError || target.kind === "file" ? parent : { ...parent, max: REMOTE_POOL_MAX, idleTimeoutMillis: REMOTE_IDLE_MS };
   }
 
   _driver(): unknown {

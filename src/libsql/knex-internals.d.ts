@@ -14,6 +14,8 @@ declare module "knex/lib/dialects/sqlite3" {
 
   class Client_SQLite3 {
     constructor(config: Knex.Config);
+    config: Knex.Config;
+    poolDefaults(): Record<string, unknown>;
     connectionSettings: Record<string, unknown>;
     driverName: string;
     _driver(): unknown;

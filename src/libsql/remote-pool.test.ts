@@ -1,5 +1,6 @@
 // The sessions of one knex pool against a real sqld: they behave, for Strapi, like the one
-// connection SQLite gives it: a pragma set through one holds on all, and their writes take turns.
+// connection SQLite gives it. A pragma set through one holds on all; their transactions take
+// turns; and a transaction costs the round trips of its statements, BEGIN none of its own.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSqld, type SqldServer } from "../../test/helpers/sqld";
 import { startTcpProxy, type TcpProxy } from "../../test/helpers/tcp-proxy";
@@ -34,6 +35,13 @@ function session(scheme: "http" | "ws", pool: RemotePoolState): RemoteSession {
 let tables = 0;
 const table = () => `p${++tables}`;
 const foreignKeys = async (db: RemoteSession) => (await db.execute("pragma foreign_keys", [])).rows[0]?.[0];
+
+/** Round trips `work` makes through the proxy. */
+async function roundTrips(work: () => Promise<unknown>): Promise<number> {
+  const before = proxy.roundTrips();
+  await work();
+  return proxy.roundTrips() - before;
+}
 
 /** Two sessions of one pool; `a` wrote row 1 into table `t` in a transaction it keeps open. */
 async function writerAndOther(scheme: "http" | "ws") {
@@ -108,6 +116,34 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
     await a.execute("ROLLBACK", []);
     await b.execute("BEGIN;", []);
     await b.execute("ROLLBACK", []);
+  });
+
+  it("send BEGIN with the transaction's first statement: a transaction costs one round trip per statement", async () => {
+    const db = session(scheme, remotePoolState());
+    const t = table();
+    await db.execute(`create table ${t} (x integer)`, []);
+    const trips = await roundTrips(async () => {
+      await db.execute("BEGIN;", []);
+      await db.execute(`insert into ${t} values (1)`, []);
+      await db.execute(`insert into ${t} values (2)`, []);
+      await db.execute("COMMIT;", []);
+    });
+    expect(trips).toBe(3);
+    expect((await db.execute(`select count(*) from ${t}`, [])).rows).toEqual([[2n]]);
+    // An empty transaction never reaches the server.
+    expect(await roundTrips(() => db.execute("BEGIN;", []).then(() => db.execute("COMMIT;", [])))).toBe(0);
+  });
+
+  it("run a transaction's concurrent first statements all inside it", async () => {
+    const db = session(scheme, remotePoolState());
+    const [a, b] = [table(), table()];
+    await db.execute(`create table ${a} (x integer)`, []);
+    await db.execute(`create table ${b} (x integer)`, []);
+    await db.execute("BEGIN;", []);
+    // As Strapi's import does: the code inside the transaction reads and writes at once.
+    await Promise.all([db.execute(`insert into ${a} values (1)`, []), db.execute(`insert into ${b} values (2)`, []), db.execute(`select * from ${a}`, [])]);
+    await db.execute("ROLLBACK", []);
+    expect((await db.execute(`select (select count(*) from ${a}) + (select count(*) from ${b})`, [])).rows).toEqual([[0n]]);
   });
 
   it("run nothing of a transaction whose first statement fails, and end it with knex's ROLLBACK", async () => {

@@ -2,8 +2,10 @@
 // with one SQLite connection: knex's BEGIN/COMMIT and Strapi's pragmas mean there what
 // they mean on a local file.
 //
-// A pool's sessions share their pragmas (pool-pragmas.ts) and take turns at writes
-// (transaction-turns.ts).
+// knex's BEGIN is not sent on its own: it goes out in one Hrana batch with the transaction's
+// first statement, which runs only if BEGIN did. A transaction costs its statements' round
+// trips and no more. A pool's sessions share their pragmas (pool-pragmas.ts) and take turns
+// at transactions (transaction-turns.ts).
 //
 // Connections break: the server forgets an HTTP stream after 10 s idle, a WebSocket dies
 // with its TCP connection, a server restarts. Outside a transaction the session then opens a
@@ -41,8 +43,15 @@ export class RemoteSession implements Session {
   private connected = false;
   private stream: hrana.Stream | undefined;
   private lastUsed = 0;
-  /** "lost": the transaction ended on the server without knex knowing; its statements fail until ROLLBACK. */
-  private transaction: "none" | "open" | "lost" = "none";
+  /**
+   * "pending": knex sent BEGIN, which waits to go out with the first statement; "lost": the
+   * transaction ended on the server without knex knowing; its statements fail until ROLLBACK.
+   */
+  private transaction: "none" | "pending" | "open" | "lost" = "none";
+  /** The BEGIN to send with the pending transaction's first statement. */
+  private beginSql: string | undefined;
+  /** The batch that carries BEGIN, while it is on its way. */
+  private beginning: Promise<unknown> | undefined;
   /** Whether this session holds the pool's transaction turn. */
   private holdsTurn = false;
   /** Why, as the error the transaction's later statements get (a fresh one each time: knex prefixes its SQL). */
@@ -58,6 +67,10 @@ export class RemoteSession implements Session {
 
   async execute(sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
     const kind = classify(sql);
+    // knex sends a transaction's statements concurrently when the code inside it does (Strapi's
+    // import reads every table at once): those sent while the BEGIN is on its way go after it,
+    // into the transaction it began, or fail with it.
+    while (this.beginning) await this.beginning.catch(() => undefined);
     if (this.transaction === "open" && !this.streamUsable()) {
       // The WebSocket died while the transaction waited for its next statement.
       this.dropStream();
@@ -67,8 +80,12 @@ export class RemoteSession implements Session {
       return this.afterLostTransaction(kind, sql, args);
     }
     if (kind.type === "begin" && this.transaction === "none") {
-      await this.pool.turns.take();
-      this.holdsTurn = true;
+      return this.begin(textToSend(kind, sql));
+    }
+    if (this.transaction === "pending" && (kind.type === "commit" || kind.type === "rollback")) {
+      // Nothing of the transaction reached the server, so there is nothing to end there.
+      this.endTransaction();
+      return NO_ROWS;
     }
 
     let result: hrana.RowsResult;
@@ -79,7 +96,6 @@ export class RemoteSession implements Session {
     try {
       result = await this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args));
     } catch (error) {
-      if (kind.type === "begin" && this.transaction === "none") this.endTransaction();
       return this.failed(error, kind);
     } finally {
       if (alone) this.pool.turns.give();
@@ -114,17 +130,78 @@ export class RemoteSession implements Session {
   }
 
   private async query(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
-    const client = await this.connect();
+    for (;;) {
+      const client = await this.connect();
+      if (this.beginning === undefined) return this.sendNow(client, sql, args);
+      // Another statement of the transaction sent the BEGIN while this one connected.
+      await this.beginning.catch(() => undefined);
+      if (this.transaction === "lost" && this.lostBecause) throw this.lostBecause;
+    }
+  }
+
+  private sendNow(client: hrana.Client, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
     const stream = this.currentStream(client);
     this.lastUsed = Date.now();
     if (!this.serverMayHoldTransaction()) this.catchUpPragmas(stream);
-    const pending = stream.query(new hrana.Stmt(sql).bindIndexes(args));
+    const stmt = new hrana.Stmt(sql).bindIndexes(args);
+    let pending: Promise<hrana.RowsResult>;
+    if (this.beginSql === undefined) {
+      pending = stream.query(stmt);
+    } else {
+      const beginning = this.beginWith(stream, this.beginSql, stmt);
+      this.beginning = beginning;
+      void beginning.catch(() => undefined).finally(() => {
+        if (this.beginning === beginning) this.beginning = undefined;
+      });
+      pending = beginning;
+    }
     // Over HTTP each fetch is bounded (fetchWithTimeout); a late WebSocket is closed.
     return this.target.transport === "http" ? pending : withDeadline(pending, this.timeouts.requestMs, () => client.close());
   }
 
+  /** Takes the pool's writer turn for the transaction; BEGIN itself waits for the first statement. */
+  private async begin(sql: string): Promise<SqlResult> {
+    await this.pool.turns.take();
+    this.holdsTurn = true;
+    this.transaction = "pending";
+    this.beginSql = sql;
+    return NO_ROWS;
+  }
+
+  /** BEGIN and the transaction's first statement in one batch: one round trip, and the statement runs only inside the transaction. */
+  private async beginWith(stream: hrana.Stream, begin: string, stmt: hrana.Stmt): Promise<hrana.RowsResult> {
+    const batch = stream.batch(false);
+    const beginStep = batch.step();
+    const began = beginStep.run(begin);
+    const first = batch.step().condition(hrana.BatchCond.ok(beginStep)).query(stmt);
+    // Both settle when execute() does; when the batch itself fails they never settle, so
+    // nothing would catch a rejection.
+    began.catch(() => undefined);
+    first.catch(() => undefined);
+    try {
+      await batch.execute();
+    } catch (error) {
+      // The answer is lost, not necessarily the batch: the server may be inside the
+      // transaction now, so from here on knex's ROLLBACK must reach it.
+      if (!wasRefusedUnrun(error)) {
+        this.transaction = "open";
+        this.beginSql = undefined;
+      }
+      throw error;
+    }
+    // A refused BEGIN (a busy lock) throws its own error and leaves the transaction pending:
+    // the server skipped the statement, and there is nothing to roll back.
+    await began;
+    this.transaction = "open";
+    this.beginSql = undefined;
+    const result = await first;
+    if (result === undefined) throw new Error("libsql: the server skipped the first statement of a transaction it began");
+    return result;
+  }
+
   private endTransaction(): void {
     this.transaction = "none";
+    this.beginSql = undefined;
     if (this.holdsTurn) {
       this.holdsTurn = false;
       this.pool.turns.give();
@@ -183,7 +260,8 @@ export class RemoteSession implements Session {
     if (this.transaction === "none") throw failure;
 
     // The server rolled the transaction back: its connection is gone, or it held the write
-    // lock past the server's transaction timeout and another writer took it.
+    // lock past the server's transaction timeout and another writer took it. (A pending
+    // transaction's batch may have run too, on the connection that is gone.)
     const because = serverEndedTransaction
       ? transactionTimedOut(this.target.display, error)
       : transactionLost(this.target.display, failure);
@@ -260,11 +338,11 @@ export class RemoteSession implements Session {
 
   private loseTransaction(because: LibsqlConnectionError): void {
     this.transaction = "lost";
+    this.beginSql = undefined;
     this.lostBecause = because;
   }
 
   private track(kind: StatementKind, sql: string): void {
-    if (kind.type === "begin") this.transaction = "open";
     if (kind.type === "commit" || kind.type === "rollback") this.endTransaction();
     if (kind.type === "pragma" && this.transaction === "none") {
       const version = this.pool.pragmas.record(kind.name, sql);

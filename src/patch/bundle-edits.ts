@@ -49,6 +49,18 @@ export const bundleEdits: readonly BundleEdit[] = [
     text: '    case "libsql":\n      return "libsql";\n',
   },
   {
+    // knex's `trx.commit()` resolves even when COMMIT fails: the error only rejects the
+    // transaction's executionPromise, which Strapi never awaits. Its entity manager then
+    // answers 200 for a create whose relations were never committed. Over a network a COMMIT
+    // can fail (a cut connection), so the failure is surfaced here, where Strapi's create
+    // catches it, rolls back and deletes the row.
+    name: "commit-surfaces-failure",
+    // In transactionCtx.commit, right after `await trx.commit();`.
+    anchor: "    if (!store?.commitCallbacks.length) {\n",
+    position: "before",
+    text: "    await trx.executionPromise;\n",
+  },
+  {
     name: "createConnection-branch",
     anchor: "  const knexConfig = { ...config };\n",
     position: "after",
