@@ -6,6 +6,7 @@
 //
 //   pnpm bench [--articles 300] [--requests 40] [--concurrency 8] [--latencies 0,20] [--only <substring>]
 //              [--before <bench-results.json of an earlier run>]
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { apiWithToken } from "./lib/api";
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
   }
   const runtimeMs = performance.now() - started;
   console.log(`\n${consoleTable(header(options.before?.roundTrips), tableRows(results, options.before?.roundTrips))}\n`);
-  const info = { articles: options.articles, authors: options.authors, requestsPerOperation: options.requests, concurrency: options.concurrency, runtimeMs };
+  const info = { articles: options.articles, authors: options.authors, requestsPerOperation: options.requests, concurrency: options.concurrency, runtimeMs, code: gitDescribe() };
   const file = join(APP_DIR, "BENCHMARKS.md");
   writeFileSync(file, benchmarksMarkdown(results, info, options.before));
   const json = join(APP_DIR, "bench-results.json");
@@ -166,6 +167,15 @@ async function main(): Promise<void> {
     console.error(`bench: the chart failed: ${(error as Error).message}`);
   }
   if (results.some((r) => r.error)) process.exitCode = 1;
+}
+
+/** Which code the numbers belong to, so that a later `--before` can say so. */
+function gitDescribe(): string | undefined {
+  try {
+    return execFileSync("git", ["describe", "--always", "--dirty"], { cwd: APP_DIR, encoding: "utf8" }).trim();
+  } catch {
+    return undefined;
+  }
 }
 
 main().catch((error) => {

@@ -34,6 +34,8 @@ export interface RunInfo {
   requestsPerOperation: number;
   concurrency: number;
   runtimeMs: number;
+  /** The commit the run measured (`git describe --always --dirty`). */
+  code?: string;
 }
 
 export function machineDescription(): string[] {
@@ -135,13 +137,15 @@ export function consoleTable(columns: string[], rows: string[][]): string {
 /** An earlier run's round trips to show beside this one's, and the file they came from. */
 export interface Before {
   file: string;
+  /** The commit the earlier run measured, when its file says. */
+  code?: string;
   roundTrips: RoundTripsBefore;
 }
 
 export function benchmarksMarkdown(results: TargetResult[], info: RunInfo, before?: Before): string {
   const base = results.find((r) => r.baseline)?.target ?? "the baseline";
   const beforeNote = before
-    ? `\n- "round trips before" is the same row's round trips in \`${before.file}\` (an earlier run, e.g. on older driver code),\n  matched by target and operation.`
+    ? `\n- "round trips before" is the same row's round trips in \`${before.file}\` (an earlier run${before.code ? ` of commit ${before.code}` : ", e.g. on older driver code"}),\n  matched by target and operation.`
     : "";
   return `# Benchmarks
 

@@ -31,5 +31,5 @@ export function readBefore(file: string): Before {
     roundTrips.set(key(r.target, WARM_BOOT), r.warmBootRoundTrips);
     for (const op of r.operations ?? []) roundTrips.set(key(r.target, op.name), op.roundTrips);
   }
-  return { file, roundTrips: (target, operation) => roundTrips.get(key(target, operation)) };
+  return { file, code: parsed.info?.code, roundTrips: (target, operation) => roundTrips.get(key(target, operation)) };
 }
