@@ -1,9 +1,10 @@
 // Headless Chromium for the admin end-to-end test: Debian's `chromium` package, driven by
 // playwright-core (which downloads no browser of its own).
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { promisify } from "node:util";
 import { APP_DIR } from "./strapi";
 
 /** Debian's package; CHROMIUM_PATH points elsewhere (e.g. /usr/bin/google-chrome). */
@@ -26,16 +27,18 @@ const CHROMIUM_ARGS = [
  * The README's test command is all a fresh machine runs: as root (CI, a container), the
  * test installs Debian's Chromium itself; elsewhere it says what to install.
  */
-function installChromiumIfPossible(): void {
+async function installChromiumIfPossible(): Promise<void> {
   if (existsSync(CHROMIUM_PATH) || process.env.CHROMIUM_PATH || process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) return;
   console.log("admin e2e: installing Debian's chromium (apt-get install -y chromium)");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  execFileSync("apt-get", ["update", "-qq"], { stdio: "ignore", env });
-  execFileSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "ignore", env });
+  // Not execFileSync: a worker blocked for minutes misses vitest's own calls, which time out.
+  const run = promisify(execFile);
+  await run("apt-get", ["update", "-qq"], { env, maxBuffer: 64 * 1024 * 1024 });
+  await run("apt-get", ["install", "-y", "-qq", "chromium"], { env, maxBuffer: 64 * 1024 * 1024 });
 }
 
 export async function launchChromium(): Promise<Browser> {
-  installChromiumIfPossible();
+  await installChromiumIfPossible();
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `the admin end-to-end test needs Chromium at ${CHROMIUM_PATH}, and there is none. ` +
