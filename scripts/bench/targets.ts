@@ -34,79 +34,80 @@ function fileTarget(name: string, env: (file: string) => Record<string, string>,
   };
 }
 
-/** `roundTripMs` is split evenly over the two directions, as a symmetric network path would be. */
-const proxyTo = (port: number, roundTripMs: number) => startTcpProxy({ port }, { latencyMs: roundTripMs / 2 });
+interface StartedServer {
+  port: number;
+  stop(): Promise<void>;
+}
 
-function sqldTarget(scheme: "ws" | "http", roundTripMs: number): Target {
+/**
+ * A fresh server for the target behind the latency proxy, which splits `roundTripMs` evenly over
+ * the two directions, as a symmetric network path would; `env` points Strapi at the proxy.
+ */
+function behindProxy<S extends StartedServer>(
+  name: string,
+  roundTripMs: number,
+  start: () => Promise<S>,
+  env: (server: S, proxyPort: number) => Record<string, string>,
+): Target {
   return {
-    name: `sqld ${scheme}:// +${roundTripMs} ms RTT`,
+    name,
     roundTripMs,
     create: async () => {
-      const sqld = await startSqld();
-      const proxy = await proxyTo(sqld.port, roundTripMs);
+      const server = await start();
+      const proxy = await startTcpProxy({ port: server.port }, { latencyMs: roundTripMs / 2 });
       return {
-        env: { DATABASE_CLIENT: "libsql", DATABASE_URL: `${scheme}://127.0.0.1:${proxy.port}`, TURSO_AUTH_TOKEN: sqld.authToken },
+        env: env(server, proxy.port),
         proxy,
         dispose: async () => {
           await proxy.close();
-          await sqld.stop();
+          await server.stop();
         },
       };
     },
   };
 }
 
+const sqldTarget = (scheme: "ws" | "http", roundTripMs: number): Target =>
+  behindProxy(`sqld ${scheme}:// +${roundTripMs} ms RTT`, roundTripMs, startSqld, (sqld, port) => ({
+    DATABASE_CLIENT: "libsql",
+    DATABASE_URL: `${scheme}://127.0.0.1:${port}`,
+    TURSO_AUTH_TOKEN: sqld.authToken,
+  }));
+
 /** Reads from a local file, writes and syncs to sqld; libSQL's sync protocol is HTTP, whatever the URL's scheme. */
-function replicaTarget(roundTripMs: number): Target {
-  return {
-    name: `embedded replica (sqld http) +${roundTripMs} ms RTT`,
+const replicaTarget = (roundTripMs: number): Target =>
+  behindProxy(
+    `embedded replica (sqld http) +${roundTripMs} ms RTT`,
     roundTripMs,
-    create: async () => {
+    async () => {
       const sqld = await startSqld();
-      const proxy = await proxyTo(sqld.port, roundTripMs);
       const dir = mkdtempSync(join(tmpdir(), "bench-replica-"));
       return {
-        env: {
-          DATABASE_CLIENT: "libsql",
-          DATABASE_URL: `file:${join(dir, "replica.db")}`,
-          TURSO_SYNC_URL: `http://127.0.0.1:${proxy.port}`,
-          TURSO_AUTH_TOKEN: sqld.authToken,
-        },
-        proxy,
-        dispose: async () => {
-          await proxy.close();
+        port: sqld.port,
+        authToken: sqld.authToken,
+        file: join(dir, "replica.db"),
+        stop: async () => {
           await sqld.stop();
           rmSync(dir, { recursive: true, force: true });
         },
       };
     },
-  };
-}
+    (replica, port) => ({
+      DATABASE_CLIENT: "libsql",
+      DATABASE_URL: `file:${replica.file}`,
+      TURSO_SYNC_URL: `http://127.0.0.1:${port}`,
+      TURSO_AUTH_TOKEN: replica.authToken,
+    }),
+  );
 
-function postgresTarget(roundTripMs: number): Target {
-  return {
-    name: `Postgres +${roundTripMs} ms RTT`,
-    roundTripMs,
-    create: async () => {
-      const postgres = await startPostgres();
-      const proxy = await proxyTo(postgres.port, roundTripMs);
-      return {
-        env: {
-          DATABASE_CLIENT: "postgres",
-          DATABASE_HOST: "127.0.0.1",
-          DATABASE_PORT: String(proxy.port),
-          DATABASE_NAME: postgres.database,
-          DATABASE_USERNAME: postgres.user,
-        },
-        proxy,
-        dispose: async () => {
-          await proxy.close();
-          await postgres.stop();
-        },
-      };
-    },
-  };
-}
+const postgresTarget = (roundTripMs: number): Target =>
+  behindProxy(`Postgres +${roundTripMs} ms RTT`, roundTripMs, startPostgres, (postgres, port) => ({
+    DATABASE_CLIENT: "postgres",
+    DATABASE_HOST: "127.0.0.1",
+    DATABASE_PORT: String(port),
+    DATABASE_NAME: postgres.database,
+    DATABASE_USERNAME: postgres.user,
+  }));
 
 export function allTargets(latenciesMs: number[]): Target[] {
   return [

@@ -5,6 +5,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { installDebianPackageAsRoot } from "./debian-package";
 import { freePort } from "./sqld";
 // SIGTERM is Postgres's "smart" shutdown, which waits for sessions: by stop() the proxy has cut them.
 import { stopProcess } from "./strapi-process";
@@ -33,25 +34,16 @@ function binDir(): string | undefined {
 
 const isRoot = () => process.getuid?.() === 0;
 
-let installing: string | undefined;
+let installTried = false;
 
-/**
- * As the admin test does for Chromium: as root, Debian's package is one apt-get away; otherwise
- * the Postgres targets fail with one line saying what to install. Tried once per run.
- */
-function ensureBinaries(): string {
+/** Without Postgres, the Postgres targets fail with one line saying what to install. Tried once per run. */
+async function ensureBinaries(): Promise<string> {
   const found = binDir();
   if (found) return found;
-  if (installing === undefined && isRoot() && existsSync("/usr/bin/apt-get")) {
-    installing = "tried";
-    console.log("bench: installing Debian's postgresql (apt-get install -y postgresql)");
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    try {
-      execFileSync("apt-get", ["update", "-qq"], { stdio: "ignore", env });
-      execFileSync("apt-get", ["install", "-y", "-qq", "postgresql"], { stdio: "ignore", env });
-    } catch {
-      // Reported below as "not installed", which is what the reader needs to act on.
-    }
+  if (!installTried) {
+    installTried = true;
+    // A failure is reported below as "not installed", which is what the reader needs to act on.
+    await installDebianPackageAsRoot("postgresql", (line) => console.log(`bench: ${line}`)).catch(() => false);
     const installed = binDir();
     if (installed) return installed;
   }
@@ -88,7 +80,7 @@ async function waitReady(bin: string, port: number, child: ChildProcess, output:
 
 /** A new cluster with trust auth for `postgres` on 127.0.0.1 only; the socket file stays in the tmp dir. */
 export async function startPostgres(): Promise<PostgresServer> {
-  const bin = ensureBinaries();
+  const bin = await ensureBinaries();
   const owner = runAs();
   const dir = mkdtempSync(join(tmpdir(), "bench-postgres-"));
   const dataDir = join(dir, "data");

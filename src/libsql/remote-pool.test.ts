@@ -1,36 +1,15 @@
 // The sessions of one knex pool against a real sqld: they behave, for Strapi, like the one
 // connection SQLite gives it. A pragma set through one holds on all; their transactions take
 // turns; and a transaction costs the round trips of its statements, BEGIN none of its own.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSqld, type SqldServer } from "../../test/helpers/sqld";
-import { startTcpProxy, type TcpProxy } from "../../test/helpers/tcp-proxy";
-import { parseConnectionSettings } from "./connection-url";
+import { describe, expect, it } from "vitest";
+import { sqldBehindProxy } from "../../test/helpers/remote-sessions";
 import { remotePoolState, type RemotePoolState } from "./remote-pool";
 import { RemoteSession } from "./remote-session";
 
-let server: SqldServer;
-let proxy: TcpProxy;
-const sessions: RemoteSession[] = [];
-beforeAll(async () => {
-  server = await startSqld();
-  proxy = await startTcpProxy({ port: server.port });
-});
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((db) => db.close()));
-});
-afterAll(async () => {
-  await proxy?.close();
-  await server?.stop();
-});
+const sqld = sqldBehindProxy();
 
 /** A session of `pool`, through the proxy, closed after the test. */
-function session(scheme: "http" | "ws", pool: RemotePoolState): RemoteSession {
-  const target = parseConnectionSettings({ url: `${scheme}://127.0.0.1:${proxy.port}`, authToken: server.authToken });
-  if (target.kind !== "remote") throw new Error("expected a remote target");
-  const db = new RemoteSession(target, undefined, pool);
-  sessions.push(db);
-  return db;
-}
+const session = (scheme: "http" | "ws", pool: RemotePoolState) => sqld.session(scheme, { port: sqld.proxy.port, pool });
 
 let tables = 0;
 const table = () => `p${++tables}`;
@@ -38,9 +17,9 @@ const foreignKeys = async (db: RemoteSession) => (await db.execute("pragma forei
 
 /** Round trips `work` makes through the proxy. */
 async function roundTrips(work: () => Promise<unknown>): Promise<number> {
-  const before = proxy.roundTrips();
+  const before = sqld.proxy.roundTrips();
   await work();
-  return proxy.roundTrips() - before;
+  return sqld.proxy.roundTrips() - before;
 }
 
 /** Two sessions of one pool; `a` wrote row 1 into table `t` in a transaction it keeps open. */

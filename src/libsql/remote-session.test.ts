@@ -1,44 +1,20 @@
 // The remote session against a real sqld: what survives a stream the server forgot, a cut
 // connection, a restart, a server that never answers, and a second writer.
 import { createServer, type Server, type Socket } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "../../scripts/lib/sqld";
+import { sqldBehindProxy, type SessionOptions } from "../../test/helpers/remote-sessions";
 import { startSqld, type SqldServer } from "../../test/helpers/sqld";
-import { startTcpProxy, type TcpProxy } from "../../test/helpers/tcp-proxy";
-import { parseConnectionSettings } from "./connection-url";
-import type { RemoteTimeouts } from "./deadline";
 import { LibsqlConnectionError } from "./remote-errors";
 import { RemoteSession } from "./remote-session";
 
 type Scheme = "http" | "ws";
 
-let server: SqldServer;
-let proxy: TcpProxy;
-const sessions: RemoteSession[] = [];
-beforeAll(async () => {
-  server = await startSqld();
-  proxy = await startTcpProxy({ port: server.port });
-});
-afterEach(async () => {
-  proxy.setLatency(0);
-  await Promise.all(sessions.splice(0).map((db) => db.close()));
-});
-afterAll(async () => {
-  await proxy?.close();
-  await server?.stop();
-});
-
+const sqld = sqldBehindProxy();
 /** A session to `port` (the server itself unless told), closed after the test. */
-function session(scheme: Scheme, options: { port?: number; timeouts?: RemoteTimeouts; token?: string } = {}): RemoteSession {
-  const url = `${scheme}://127.0.0.1:${options.port ?? server.port}`;
-  const target = parseConnectionSettings({ url, authToken: options.token ?? server.authToken });
-  if (target.kind !== "remote") throw new Error("expected a remote target");
-  const db = new RemoteSession(target, options.timeouts);
-  sessions.push(db);
-  return db;
-}
+const session = (scheme: Scheme, options: SessionOptions = {}) => sqld.session(scheme, options);
 
-const viaProxy = (scheme: Scheme) => session(scheme, { port: proxy.port });
+const viaProxy = (scheme: Scheme) => session(scheme, { port: sqld.proxy.port });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let tables = 0;
 /** A fresh table name, so that tests never see each other's rows. */
@@ -60,8 +36,8 @@ async function count(db: RemoteSession, name: string, where = "1"): Promise<bigi
 /** Runs `statement` with its request or its answer held in the proxy, and cuts every connection meanwhile. */
 async function cutInFlight(statement: Promise<unknown>): Promise<unknown> {
   await sleep(150);
-  expect(proxy.cutAll()).toBeGreaterThan(0);
-  proxy.setLatency(0);
+  expect(sqld.proxy.cutAll()).toBeGreaterThan(0);
+  sqld.proxy.setLatency(0);
   return statement.then(
     () => "ok",
     (error: unknown) => error,
@@ -69,7 +45,7 @@ async function cutInFlight(statement: Promise<unknown>): Promise<unknown> {
 }
 
 function holdBack(direction: "toServer" | "toClient"): void {
-  proxy.setLatency(600, direction);
+  sqld.proxy.setLatency(600, direction);
 }
 
 describe.each(["http", "ws"] as const)("RemoteSession over %s", (scheme) => {
@@ -98,12 +74,12 @@ describe.each(["http", "ws"] as const)("RemoteSession over %s", (scheme) => {
     const db = viaProxy(scheme);
     const t = table();
     await db.execute(`create table ${t} (x integer)`, []);
-    const accepted = proxy.accepted();
-    expect(proxy.cutAll()).toBeGreaterThan(0);
+    const accepted = sqld.proxy.accepted();
+    expect(sqld.proxy.cutAll()).toBeGreaterThan(0);
     await sleep(100);
     await db.execute(`insert into ${t} values (1)`, []);
     expect(await count(db, t)).toBe(1n);
-    expect(proxy.accepted()).toBeGreaterThan(accepted);
+    expect(sqld.proxy.accepted()).toBeGreaterThan(accepted);
   });
 
   it("fails a statement whose request was cut before the server saw it, does not resend it, and serves the next one", async () => {
@@ -168,14 +144,14 @@ describe.each(["http", "ws"] as const)("RemoteSession over %s", (scheme) => {
   });
 
   it("fails a statement whose answer takes longer than the statement timeout, and serves the next one", async () => {
-    const db = session(scheme, { port: proxy.port, timeouts: { connectMs: 2_000, requestMs: 1_000 } });
+    const db = session(scheme, { port: sqld.proxy.port, timeouts: { connectMs: 2_000, requestMs: 1_000 } });
     const t = table();
     await db.execute(`create table ${t} (x integer)`, []);
-    proxy.setLatency(3_000, "toClient");
+    sqld.proxy.setLatency(3_000, "toClient");
     const started = Date.now();
     await expect(db.execute(`insert into ${t} values (1)`, [])).rejects.toThrow(/^libsql: lost the connection to .*: no answer within 1 s$/);
     expect(Date.now() - started).toBeLessThan(2_900);
-    proxy.setLatency(0);
+    sqld.proxy.setLatency(0);
     await db.execute(`insert into ${t} values (2)`, []);
     // The late statement ran on the server (its answer was what came late): it is not resent.
     expect(await count(db, t)).toBe(2n);
@@ -193,11 +169,11 @@ describe.each(["http", "ws"] as const)("RemoteSession over %s", (scheme) => {
 
     await db.execute("pragma foreign_keys = off", []);
     const reconnect = async () => {
-      const accepted = proxy.accepted();
+      const accepted = sqld.proxy.accepted();
       holdBack("toServer");
       expect(await cutInFlight(db.execute("select 1", []))).toBeInstanceOf(LibsqlConnectionError);
       await db.execute("select 1", []);
-      expect(proxy.accepted()).toBeGreaterThan(accepted);
+      expect(sqld.proxy.accepted()).toBeGreaterThan(accepted);
     };
     await reconnect();
     await db.execute(violation, []);
@@ -213,7 +189,7 @@ describe("RemoteSession over ws when the WebSocket dies while a transaction wait
   it("fails the transaction's next statement instead of running it on a new connection", async () => {
     const db = viaProxy("ws");
     const t = await tableInOpenTransaction(db);
-    proxy.cutAll();
+    sqld.proxy.cutAll();
     await sleep(100);
     await expect(db.execute(`insert into ${t} values (2)`, [])).rejects.toThrow(/broke inside a transaction/);
     await expect(db.execute("COMMIT;", [])).rejects.toThrow(/broke inside a transaction/);
@@ -225,7 +201,7 @@ describe("RemoteSession over http when the TCP connection dies while a transacti
   it("carries on: an HTTP stream is not tied to a TCP connection", async () => {
     const db = viaProxy("http");
     const t = await tableInOpenTransaction(db);
-    proxy.cutAll();
+    sqld.proxy.cutAll();
     await db.execute(`insert into ${t} values (2)`, []);
     await db.execute("COMMIT;", []);
     expect(await count(db, t)).toBe(2n);

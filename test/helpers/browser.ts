@@ -1,10 +1,9 @@
 // Headless Chromium for the admin end-to-end test: Debian's `chromium` package, driven by
 // playwright-core (which downloads no browser of its own).
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { promisify } from "node:util";
+import { installDebianPackageAsRoot } from "../../scripts/lib/debian-package";
 import { APP_DIR } from "./strapi";
 
 /** Debian's package; CHROMIUM_PATH points elsewhere (e.g. /usr/bin/google-chrome). */
@@ -28,13 +27,8 @@ const CHROMIUM_ARGS = [
  * test installs Debian's Chromium itself; elsewhere it says what to install.
  */
 async function installChromiumIfPossible(): Promise<void> {
-  if (existsSync(CHROMIUM_PATH) || process.env.CHROMIUM_PATH || process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) return;
-  console.log("admin e2e: installing Debian's chromium (apt-get install -y chromium)");
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  // Not execFileSync: a worker blocked for minutes misses vitest's own calls, which time out.
-  const run = promisify(execFile);
-  await run("apt-get", ["update", "-qq"], { env, maxBuffer: 64 * 1024 * 1024 });
-  await run("apt-get", ["install", "-y", "-qq", "chromium"], { env, maxBuffer: 64 * 1024 * 1024 });
+  if (existsSync(CHROMIUM_PATH) || process.env.CHROMIUM_PATH) return;
+  await installDebianPackageAsRoot("chromium", (line) => console.log(`admin e2e: ${line}`));
 }
 
 export async function launchChromium(): Promise<Browser> {
