@@ -86,6 +86,37 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
     expect((await b.execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [2n]]);
   });
 
+  it("pass the writer turn on once COMMIT is on its way, not a round trip later: the server holds the next writer until it lands", async () => {
+    const { a, b, t } = await writerAndOther(scheme);
+    // Requests arrive at once, answers come back 300 ms later.
+    sqld.proxy.setLatency(300, "toClient");
+    let committed = false;
+    const commit = a.execute("COMMIT;", []).then(() => (committed = true));
+    await b.execute("BEGIN;", []);
+    expect(committed).toBe(false);
+    await b.execute(`insert into ${t} values (2)`, []);
+    await b.execute("COMMIT;", []);
+    await commit;
+    expect((await a.execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [2n]]);
+  });
+
+  it("pass the writer turn on once a write outside a transaction is on its way", async () => {
+    const pool = remotePoolState();
+    const [a, b] = [session(scheme, pool), session(scheme, pool)];
+    const t = table();
+    await a.execute(`create table ${t} (x integer)`, []);
+    await b.execute("select 1", []);
+    sqld.proxy.setLatency(300, "toClient");
+    let aWrote = false;
+    const aWrite = a.execute(`insert into ${t} values (1)`, []).then(() => (aWrote = true));
+    await b.execute("BEGIN;", []);
+    expect(aWrote).toBe(false);
+    await b.execute(`insert into ${t} values (2)`, []);
+    await b.execute("COMMIT;", []);
+    await aWrite;
+    expect((await a.execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [2n]]);
+  });
+
   it("fail a BEGIN that waited longer than the pool allows, with a line that says why", async () => {
     const pool = remotePoolState(200);
     const [a, b] = [session(scheme, pool), session(scheme, pool)];

@@ -89,16 +89,27 @@ export class RemoteSession implements Session {
     }
 
     let result: hrana.RowsResult;
-    // A write outside a transaction waits for the pool's turn, as a BEGIN does.
+    // A write outside a transaction waits for the pool's turn, as a BEGIN does. The turn passes
+    // on once the write, or a transaction's COMMIT, is on its way: sqld queues a writer that
+    // arrives while the lock is held, so the next one need not wait a round trip more here.
     const alone = this.transaction === "none" && kind.type === "other";
     if (alone) await this.pool.turns.take();
+    let turnHeld = alone;
+    const passTurn = () => {
+      if (turnHeld) {
+        turnHeld = false;
+        this.pool.turns.give();
+      } else if (kind.type === "commit") {
+        this.giveTurn();
+      }
+    };
     const sentAt = Date.now();
     try {
-      result = await this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args));
+      result = await this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args, passTurn));
     } catch (error) {
       return this.failed(error, kind);
     } finally {
-      if (alone) this.pool.turns.give();
+      if (turnHeld) this.pool.turns.give();
     }
     this.pool.health.answered(this.target.display, sentAt);
     this.track(kind, sql);
@@ -118,21 +129,26 @@ export class RemoteSession implements Session {
     this.client = undefined;
   }
 
-  private async send(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
+  /** `sent`: called once the statement is on its way to the server. */
+  private async send(sql: string, args: readonly SqlValue[], sent: () => void): Promise<hrana.RowsResult> {
     try {
-      return await this.query(sql, args);
+      return await this.query(sql, args, sent);
     } catch (error) {
       if (this.serverMayHoldTransaction() || !wasRefusedUnrun(error)) throw error;
       // The server ran nothing: the same statement on a new stream runs once.
       this.dropStream();
-      return this.query(sql, args);
+      return this.query(sql, args, sent);
     }
   }
 
-  private async query(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
+  private async query(sql: string, args: readonly SqlValue[], sent: () => void): Promise<hrana.RowsResult> {
     for (;;) {
       const client = await this.connect();
-      if (this.beginning === undefined) return this.sendNow(client, sql, args);
+      if (this.beginning === undefined) {
+        const answer = this.sendNow(client, sql, args);
+        sent();
+        return answer;
+      }
       // Another statement of the transaction sent the BEGIN while this one connected.
       await this.beginning.catch(() => undefined);
       if (this.transaction === "lost" && this.lostBecause) throw this.lostBecause;
@@ -202,6 +218,10 @@ export class RemoteSession implements Session {
   private endTransaction(): void {
     this.transaction = "none";
     this.beginSql = undefined;
+    this.giveTurn();
+  }
+
+  private giveTurn(): void {
     if (this.holdsTurn) {
       this.holdsTurn = false;
       this.pool.turns.give();

@@ -1,9 +1,9 @@
 // One writer at a time per remote pool: a transaction, or a single statement that may write.
-// sqld queues writers for its write lock only so long: a statement outside a transaction gets
-// "database is locked" within about a second, and a transaction holding the lock is rolled
-// back after 5 s once another writer waits. With one pooled connection, a process's writes
-// queued in knex's pool instead, without those limits; several sessions queue here, at no
-// round trip, so a burst of writes in one process waits rather than fails. Reads do not wait.
+// sqld holds a writer that arrives while another connection has the write lock until the lock
+// is free, but rolls back a transaction that held it for 5 s once another writer waits: a burst
+// of writes from one process must not pile up there. So they queue here, at no round trip; a
+// writer's turn ends once its last statement (the write, or COMMIT) is on its way, and only
+// that one may still be waited for on the server. Reads do not wait.
 
 export class TransactionTurns {
   private held = false;
