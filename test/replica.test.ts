@@ -44,6 +44,18 @@ describe("Strapi on an embedded replica of sqld", () => {
     expect(authors.body.data).toHaveLength(1);
   });
 
+  it("exits with one line naming the settings when the primary refuses the token, never printing it", async () => {
+    const { bootExpectingExit } = await import("./helpers/strapi");
+    const token = server.signToken({}, { wrongKey: true });
+    const exit = await bootExpectingExit(
+      { DATABASE_URL: `file:${join(scratch, "refused.db")}`, TURSO_SYNC_URL: server.url("http"), TURSO_AUTH_TOKEN: token },
+      30_000,
+    );
+    expect(exit.code).toBe(1);
+    expect(exit.output).toMatch(/libsql: cannot use http:\/\/127\.0\.0\.1:\d+ \(TURSO_SYNC_URL \/ connection\.syncUrl\): the server refused the auth token .*TURSO_AUTH_TOKEN/);
+    expect(exit.output).not.toContain(token);
+  });
+
   it("refuses a replica whose DATABASE_URL is not a local file", async () => {
     const { bootExpectingExit } = await import("./helpers/strapi");
     const exit = await bootExpectingExit({ DATABASE_URL: server.url("http"), TURSO_SYNC_URL: server.url("http") }, 15_000);

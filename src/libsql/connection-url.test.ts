@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConnectionSettings } from "./connection-url";
+import { parseConnectionSettings, primaryOf } from "./connection-url";
 
 describe("parseConnectionSettings", () => {
   it.each([
@@ -54,6 +54,13 @@ describe("parseConnectionSettings", () => {
     expect(parseConnectionSettings({ url: "file:r.db", syncUrl: "wss://db.turso.io" })).toMatchObject({
       replicaOf: { endpoint: "https://db.turso.io", syncIntervalSeconds: 60 },
     });
+  });
+
+  it("sends a replica's writes to its primary over Hrana-over-HTTP, with the token, never displaying it", () => {
+    const target = parseConnectionSettings({ url: "file:r.db", syncUrl: "wss://db.turso.io?authToken=SECRET" });
+    if (target.kind !== "file" || !target.replicaOf) throw new Error("expected a replica");
+    const primary = primaryOf(target.replicaOf);
+    expect(primary).toEqual({ kind: "remote", transport: "http", endpoint: "https://db.turso.io", authToken: "SECRET", display: "wss://db.turso.io" });
   });
 
   it.each([

@@ -7,7 +7,7 @@ export interface ReplicaOf {
   /** The primary's base URL over HTTP(S), which libSQL's sync protocol uses. */
   endpoint: string;
   authToken: string | undefined;
-  /** Seconds between background syncs; 0 syncs only at open and after this process's writes. */
+  /** Seconds between background syncs; 0 syncs only at open and before reads that follow this process's writes. */
   syncIntervalSeconds: number;
   display: string;
 }
@@ -92,6 +92,14 @@ function parseReplicaOf(syncUrl: string, settingToken: string | undefined, inter
   // The sync protocol is HTTP; a ws(s):// URL names the same server.
   const endpoint = primary.endpoint.replace(/^ws(s?):/, "http$1:");
   return { endpoint, authToken: primary.authToken, syncIntervalSeconds, display: primary.display };
+}
+
+/**
+ * The primary of an embedded replica, as the remote target its writes and transactions are sent
+ * to: Hrana over HTTP at the server the replica syncs from, with the same token.
+ */
+export function primaryOf(replica: ReplicaOf): Extract<LibsqlTarget, { kind: "remote" }> {
+  return { kind: "remote", transport: "http", endpoint: replica.endpoint, authToken: replica.authToken, display: replica.display };
 }
 
 function parseFileUrl(value: string): Extract<LibsqlTarget, { kind: "file" }> {

@@ -12,18 +12,8 @@ import type { SqlValue } from "./values";
 export async function openFileSession(target: Extract<LibsqlTarget, { kind: "file" }>): Promise<Session> {
   // Strapi's SQLite dialect creates the database's folder; a fresh clone has no .tmp/ yet.
   mkdirSync(dirname(resolve(target.path)), { recursive: true });
-  const replica = target.replicaOf;
-  if (!replica) return new FileSession(new Database(target.path));
-  // An embedded replica reads from the local file and forwards writes to the primary; with
-  // readYourWrites this process sees its own writes at once, others' at the next sync.
-  const db = new Database(target.path, {
-    syncUrl: replica.endpoint,
-    authToken: replica.authToken,
-    syncPeriod: replica.syncIntervalSeconds,
-    readYourWrites: true,
-  } as Database.Options);
-  db.sync();
-  return new FileSession(db);
+  // An embedded replica (target.replicaOf) is replica-session.ts's.
+  return new FileSession(new Database(target.path));
 }
 
 class FileSession implements Session {

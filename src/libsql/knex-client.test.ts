@@ -34,3 +34,40 @@ it("runs concurrent queries on a remote database over several server connections
   expect(rows.map((r: Array<{ n: number }>) => r[0]?.n)).toEqual([1, 2, 3, 4]);
   expect(proxy.accepted()).toBe(4);
 });
+
+it("gives an embedded replica a pool: local reads do not wait for a transaction on the primary", async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { startTcpProxyProcess } = await import("../../test/helpers/tcp-proxy-process");
+  // In a child process: the replica's open blocks this one until the primary answers.
+  const primary = await startTcpProxyProcess({ port: server.port });
+  const dir = mkdtempSync(join(tmpdir(), "knex-replica-"));
+  const replica = knex({
+    client: Client_Libsql,
+    connection: { url: `file:${join(dir, "replica.db")}`, syncUrl: `http://127.0.0.1:${primary.port}`, authToken: server.authToken, syncInterval: 0 },
+  } as unknown as Knex.Config);
+  try {
+    expect((replica.client as { pool: { max: number } }).pool.max).toBeGreaterThan(1);
+    await replica.raw("create table replica_pool (x integer)");
+    expect(await replica("replica_pool").count({ n: "*" })).toEqual([{ n: 0 }]);
+
+    await primary.setLatency(150);
+    let committed = false;
+    const transaction = replica.transaction(async (trx) => {
+      await trx.raw("insert into replica_pool values (1)");
+      await trx.raw("insert into replica_pool values (2)");
+    }).then(() => (committed = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    expect(await replica("replica_pool").count({ n: "*" })).toEqual([{ n: 0 }]);
+    expect(Date.now() - started).toBeLessThan(150);
+    expect(committed).toBe(false);
+    await transaction;
+    // Read-your-writes: the next read waits for the sync that brings the commit.
+    expect(await replica("replica_pool").count({ n: "*" })).toEqual([{ n: 2 }]);
+  } finally {
+    await replica.destroy();
+    await primary.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

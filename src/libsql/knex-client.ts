@@ -4,7 +4,8 @@
 //
 // A file stays one connection, as SQLite's clients have it. A remote database gets a pool of
 // sessions, one server connection each: with one, every request of a busy Strapi waits for the
-// round trips of the one before it.
+// round trips of the one before it. So does an embedded replica, whose transactions and writes
+// go to its primary: its sessions share the local file (replica-session.ts).
 import Client_SQLite3 = require("knex/lib/dialects/sqlite3");
 import type { Knex } from "knex";
 import { LibsqlConfigError, parseConnectionSettings, type ConnectionSettings, type LibsqlTarget } from "./connection-url";
@@ -39,7 +40,8 @@ class Client_Libsql extends Client_SQLite3 {
     // Called from knex's constructor, before `this.target` is set.
     const target = parseOrKeep((this.config.connection ?? {}) as ConnectionSettings);
     const parent = super.poolDefaults();
-    return target instanceof LibsqlConfigError || target.kind === "file" ? parent : { ...parent, max: REMOTE_POOL_MAX, idleTimeoutMillis: REMOTE_IDLE_MS };
+    const reachesServer = !(target instanceof LibsqlConfigError) && (target.kind === "remote" || target.replicaOf !== undefined);
+    return reachesServer ? { ...parent, max: REMOTE_POOL_MAX, idleTimeoutMillis: REMOTE_IDLE_MS } : parent;
   }
 
   _driver(): unknown {

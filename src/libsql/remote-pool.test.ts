@@ -100,23 +100,6 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
     expect((await a.execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [2n]]);
   });
 
-  it("pass the writer turn on once a write outside a transaction is on its way", async () => {
-    const pool = remotePoolState();
-    const [a, b] = [session(scheme, pool), session(scheme, pool)];
-    const t = table();
-    await a.execute(`create table ${t} (x integer)`, []);
-    await b.execute("select 1", []);
-    sqld.proxy.setLatency(300, "toClient");
-    let aWrote = false;
-    const aWrite = a.execute(`insert into ${t} values (1)`, []).then(() => (aWrote = true));
-    await b.execute("BEGIN;", []);
-    expect(aWrote).toBe(false);
-    await b.execute(`insert into ${t} values (2)`, []);
-    await b.execute("COMMIT;", []);
-    await aWrite;
-    expect((await a.execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [2n]]);
-  });
-
   it("fail a BEGIN that waited longer than the pool allows, with a line that says why", async () => {
     const pool = remotePoolState(200);
     const [a, b] = [session(scheme, pool), session(scheme, pool)];

@@ -89,27 +89,20 @@ export class RemoteSession implements Session {
     }
 
     let result: hrana.RowsResult;
-    // A write outside a transaction waits for the pool's turn, as a BEGIN does. The turn passes
-    // on once the write, or a transaction's COMMIT, is on its way: sqld queues a writer that
-    // arrives while the lock is held, so the next one need not wait a round trip more here.
+    // A write outside a transaction waits for the pool's turn, as a BEGIN does, and holds it
+    // until answered. A transaction passes the turn on once its COMMIT is on its way: the next
+    // transaction's BEGIN IMMEDIATE may reach sqld first, and sqld holds it until the COMMIT
+    // lands, so the lock is not left idle for the round trip of COMMIT's answer.
     const alone = this.transaction === "none" && kind.type === "other";
     if (alone) await this.pool.turns.take();
-    let turnHeld = alone;
-    const passTurn = () => {
-      if (turnHeld) {
-        turnHeld = false;
-        this.pool.turns.give();
-      } else if (kind.type === "commit") {
-        this.giveTurn();
-      }
-    };
+    const onTheWay = kind.type === "commit" ? () => this.giveTurn() : () => undefined;
     const sentAt = Date.now();
     try {
-      result = await this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args, passTurn));
+      result = await this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args, onTheWay));
     } catch (error) {
       return this.failed(error, kind);
     } finally {
-      if (turnHeld) this.pool.turns.give();
+      if (alone) this.pool.turns.give();
     }
     this.pool.health.answered(this.target.display, sentAt);
     this.track(kind, sql);

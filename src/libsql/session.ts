@@ -16,10 +16,14 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** `pool`: what the remote sessions of one knex pool share. */
+/** `pool`: what the remote (and embedded replica) sessions of one knex pool share. */
 export async function openSession(target: LibsqlTarget, pool: RemotePoolState): Promise<Session> {
   // Required here rather than at the top: Strapi's bundle loads this code in every app,
   // and only apps that use libSQL have its drivers installed.
+  if (target.kind === "file" && target.replicaOf) {
+    const { openReplicaSession } = require("./replica-session") as typeof import("./replica-session");
+    return openReplicaSession({ ...target, replicaOf: target.replicaOf }, pool);
+  }
   if (target.kind === "file") {
     const { openFileSession } = require("./file-session") as typeof import("./file-session");
     return openFileSession(target);

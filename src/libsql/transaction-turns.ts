@@ -1,9 +1,10 @@
 // One writer at a time per remote pool: a transaction, or a single statement that may write.
 // sqld holds a writer that arrives while another connection has the write lock until the lock
-// is free, but rolls back a transaction that held it for 5 s once another writer waits: a burst
-// of writes from one process must not pile up there. So they queue here, at no round trip; a
-// writer's turn ends once its last statement (the write, or COMMIT) is on its way, and only
-// that one may still be waited for on the server. Reads do not wait.
+// is free, but rolls back a transaction that held it for 5 s once another writer waits, and
+// with several writers waiting on its lock it was seen to leave some unanswered for over 30 s.
+// So a process's writes queue here, at no round trip, and reach the server one at a time. The
+// one overlap allowed: a transaction's turn passes on once its COMMIT is on its way, so the
+// next transaction's BEGIN may wait on the server for that COMMIT alone. Reads do not wait.
 
 export class TransactionTurns {
   private held = false;
