@@ -135,6 +135,10 @@ async function benchTarget(target: Target, options: Options): Promise<TargetResu
         const counts = `${row.statements?.toFixed(1)} statements${row.roundTrips === undefined ? "" : `, ${row.roundTrips.toFixed(1)} round trips`} / request`;
         console.log(`  ${op.name}: p50 ${row.p50Ms.toFixed(1)} ms, p95 ${row.p95Ms.toFixed(1)} ms alone; ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${loaded.p50Ms.toFixed(1)} ms at ${options.concurrency}; ${counts}`);
       }
+    } catch (error) {
+      // What Strapi said is usually the why of a failed request ("fetch failed" says nothing).
+      console.error(`  Strapi's last output:\n${strapi.output().slice(-3000)}`);
+      throw error;
     } finally {
       await strapi.stop();
     }
@@ -146,7 +150,8 @@ async function benchTarget(target: Target, options: Options): Promise<TargetResu
     console.log(`  boots: cold ${cold.bootMs.toFixed(0)} ms, warm ${warm.bootMs.toFixed(0)} ms`);
   } catch (error) {
     // One broken target must not cost the others' numbers: it shows as a failed row.
-    result.error = (error as Error).message;
+    const cause = (error as Error).cause;
+    result.error = (error as Error).message + (cause instanceof Error ? ` (${cause.message})` : "");
     console.error(`  FAILED: ${result.error.slice(0, 2000)}`);
   } finally {
     await db?.dispose();
