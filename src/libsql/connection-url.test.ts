@@ -56,11 +56,19 @@ describe("parseConnectionSettings", () => {
     });
   });
 
-  it("sends a replica's writes to its primary over Hrana-over-HTTP, with the token, never displaying it", () => {
+  it("sends a replica's writes to its primary over Hrana-over-HTTP, with the token, never displaying it, naming TURSO_SYNC_URL in errors", () => {
     const target = parseConnectionSettings({ url: "file:r.db", syncUrl: "wss://db.turso.io?authToken=SECRET" });
     if (target.kind !== "file" || !target.replicaOf) throw new Error("expected a replica");
     const primary = primaryOf(target.replicaOf);
-    expect(primary).toEqual({ kind: "remote", transport: "http", endpoint: "https://db.turso.io", authToken: "SECRET", display: "wss://db.turso.io" });
+    expect(primary).toEqual({
+      kind: "remote",
+      transport: "http",
+      endpoint: "https://db.turso.io",
+      authToken: "SECRET",
+      display: "wss://db.turso.io",
+      // Its connection errors tell the user to check the sync URL, not DATABASE_URL.
+      setting: "TURSO_SYNC_URL / connection.syncUrl",
+    });
   });
 
   it.each([

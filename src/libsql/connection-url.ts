@@ -2,6 +2,10 @@
 // Hrana-over-HTTP or Hrana-over-WebSocket. Parsing happens once, before anything opens,
 // so that a wrong setting fails at boot with a sentence instead of a timeout later.
 
+/** How errors name the settings, so that the user knows which one to fix. */
+export const URL_SETTING = "DATABASE_URL / connection.url";
+export const SYNC_URL_SETTING = "TURSO_SYNC_URL / connection.syncUrl";
+
 /** An embedded replica: the local file follows this primary and forwards writes to it. */
 export interface ReplicaOf {
   /** The primary's base URL over HTTP(S), which libSQL's sync protocol uses. */
@@ -22,6 +26,8 @@ export type LibsqlTarget =
       authToken: string | undefined;
       /** Safe to print: never contains the token. */
       display: string;
+      /** The setting a connection error tells the user to check; DATABASE_URL's unless said. */
+      setting?: string;
     };
 
 export interface ConnectionSettings {
@@ -99,7 +105,7 @@ function parseReplicaOf(syncUrl: string, settingToken: string | undefined, inter
  * to: Hrana over HTTP at the server the replica syncs from, with the same token.
  */
 export function primaryOf(replica: ReplicaOf): Extract<LibsqlTarget, { kind: "remote" }> {
-  return { kind: "remote", transport: "http", endpoint: replica.endpoint, authToken: replica.authToken, display: replica.display };
+  return { kind: "remote", transport: "http", endpoint: replica.endpoint, authToken: replica.authToken, display: replica.display, setting: SYNC_URL_SETTING };
 }
 
 function parseFileUrl(value: string): Extract<LibsqlTarget, { kind: "file" }> {

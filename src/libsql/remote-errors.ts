@@ -2,6 +2,7 @@
 // nothing listening, not a libSQL server, a connection that broke) into one sentence naming
 // what to fix. Errors that SQLite raised for a statement pass through untouched: Strapi reads them.
 import * as hrana from "@libsql/hrana-client";
+import { URL_SETTING } from "./connection-url";
 import { LibsqlTimeoutError } from "./deadline";
 
 export class LibsqlConnectionError extends Error {
@@ -29,12 +30,12 @@ const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EH
 
 export function describeConnectionFailure(
   error: unknown,
-  display: string,
+  target: { display: string; setting?: string },
   hasToken: boolean,
   phase: FailurePhase = "connect",
 ): LibsqlConnectionError | undefined {
-  const where =
-    phase === "connect" ? `libsql: cannot use ${display} (DATABASE_URL / connection.url)` : `libsql: lost the connection to ${display}`;
+  const { display, setting = URL_SETTING } = target;
+  const where = phase === "connect" ? `libsql: cannot use ${display} (${setting})` : `libsql: lost the connection to ${display}`;
   const reason = failureReason(error, hasToken, phase);
   return reason === undefined ? undefined : new LibsqlConnectionError(`${where}: ${reason}`, error);
 }

@@ -267,7 +267,7 @@ export class RemoteSession implements Session {
     const serverEndedTransaction = error instanceof hrana.ResponseError && error.code === "TRANSACTION_TIMEOUT";
     if (this.streamUsable() && !serverEndedTransaction) {
       // SQLite refused the statement (constraint, syntax...): Strapi reads these as they are.
-      throw describeConnectionFailure(error, this.target.display, this.hasToken()) ?? error;
+      throw describeConnectionFailure(error, this.target, this.hasToken()) ?? error;
     }
     const failure = serverEndedTransaction ? error : this.connectionBroke(error);
     if (this.transaction === "none") throw failure;
@@ -310,7 +310,7 @@ export class RemoteSession implements Session {
     this.dropStream();
     this.connected = false;
     const phase = this.pool.health.answeredOnce ? "running" : "connect";
-    const failure = describeConnectionFailure(error, this.target.display, this.hasToken(), phase) ?? error;
+    const failure = describeConnectionFailure(error, this.target, this.hasToken(), phase) ?? error;
     this.pool.health.broke(failure instanceof LibsqlConnectionError ? failure.summary : String(failure));
     return failure;
   }

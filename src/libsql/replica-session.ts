@@ -22,7 +22,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database = require("libsql");
-import { primaryOf, redactToken, type LibsqlTarget, type ReplicaOf } from "./connection-url";
+import { primaryOf, redactToken, SYNC_URL_SETTING, type LibsqlTarget, type ReplicaOf } from "./connection-url";
 import { DEFAULT_TIMEOUTS, withDeadline, type RemoteTimeouts } from "./deadline";
 import { LibsqlConnectionError } from "./remote-errors";
 import type { RemotePoolState } from "./remote-pool";
@@ -42,9 +42,6 @@ const syncInBackground = (require("libsql/promise") as { prototype: { sync(this:
 /** A bare `PRAGMA name` reads the connection's state (foreign_keys...), which lives on the primary's session. */
 const CONNECTION_PRAGMA_READ = /^\s*pragma\s+\w+\s*;?\s*$/i;
 
-/** What RemoteSession names as the setting to fix; for a replica's primary it is the sync URL. */
-const URL_SETTING = "(DATABASE_URL / connection.url)";
-const SYNC_URL_SETTING = "(TURSO_SYNC_URL / connection.syncUrl)";
 
 export class ReplicaSession implements Session {
   /** Between knex's BEGIN and its COMMIT / ROLLBACK: everything goes to the primary. */
@@ -86,8 +83,6 @@ export class ReplicaSession implements Session {
       const result = await this.primary.execute(sql, args);
       answered = true;
       return result;
-    } catch (error) {
-      throw onSyncUrl(error);
     } finally {
       // Counted whatever the outcome: a write whose answer was lost may have been written.
       if (writes) this.replica.wrote();
@@ -157,12 +152,9 @@ export class LocalReplica {
     // libSQL's replica constructor connects to the primary while blocking the event loop, for
     // ever if the server accepts TCP and never answers, and its sync errors name no setting
     // (a refused token is "Replication(PrimaryHandshakeTimeout)", after 3 s of retries). The
-    // primary's session asks first, bounded, and says what is wrong in one line.
-    try {
-      await primary.execute("SELECT 1", []);
-    } catch (error) {
-      throw onSyncUrl(error);
-    }
+    // primary's session asks first, bounded, and says what is wrong in one line, naming
+    // TURSO_SYNC_URL (primaryOf).
+    await primary.execute("SELECT 1", []);
     let syncer: Database.Database;
     try {
       // No syncPeriod: libSQL's periodic sync outlives close() (nothing in its JS API stops
@@ -267,13 +259,7 @@ function whyNoSync(error: unknown, target: ReplicaTarget): LibsqlConnectionError
   let reason = error instanceof Error ? error.message : String(error);
   if (replicaOf.authToken) reason = reason.split(replicaOf.authToken).join("<redacted>");
   return new LibsqlConnectionError(
-    `libsql: cannot sync the embedded replica ${target.display} from ${replicaOf.display} ${SYNC_URL_SETTING}: ${redactToken(reason)}`,
+    `libsql: cannot sync the embedded replica ${target.display} from ${replicaOf.display} (${SYNC_URL_SETTING}): ${redactToken(reason)}`,
     error,
   );
-}
-
-/** The primary's errors name DATABASE_URL; for a replica the setting is the sync URL. */
-function onSyncUrl(error: unknown): unknown {
-  if (!(error instanceof LibsqlConnectionError) || !error.summary.includes(URL_SETTING)) return error;
-  return new LibsqlConnectionError(error.summary.replace(URL_SETTING, SYNC_URL_SETTING), error.cause);
 }
