@@ -20,17 +20,22 @@ class FileSession implements Session {
   constructor(private readonly db: Database.Database) {}
 
   async execute(sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
-    // Integers come back as bigint, never rounded; values.ts decides what knex sees.
-    const statement = this.db.prepare(sql).safeIntegers(true);
-    if (statement.reader) {
-      const rows = statement.raw(true).all(...args) as unknown[][];
-      return { columns: statement.columns().map((column) => column.name), rows, rowsAffected: 0, lastInsertRowid: undefined };
-    }
-    const info = statement.run(...args);
-    return { columns: [], rows: [], rowsAffected: info.changes, lastInsertRowid: BigInt(info.lastInsertRowid) };
+    return runOnFile(this.db, sql, args);
   }
 
   async close(): Promise<void> {
     this.db.close();
   }
+}
+
+/** One statement on a local libSQL connection (the embedded replica's reader uses it too). */
+export function runOnFile(db: Database.Database, sql: string, args: readonly SqlValue[]): SqlResult {
+  // Integers come back as bigint, never rounded; values.ts decides what knex sees.
+  const statement = db.prepare(sql).safeIntegers(true);
+  if (statement.reader) {
+    const rows = statement.raw(true).all(...args) as unknown[][];
+    return { columns: statement.columns().map((column) => column.name), rows, rowsAffected: 0, lastInsertRowid: undefined };
+  }
+  const info = statement.run(...args);
+  return { columns: [], rows: [], rowsAffected: info.changes, lastInsertRowid: BigInt(info.lastInsertRowid) };
 }

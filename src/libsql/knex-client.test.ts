@@ -1,12 +1,15 @@
 // The knex client against a real sqld: a busy Strapi's requests do not wait for each other's
 // round trips, as they did on one pooled connection. It loads the client as installed, compiled
 // into the @strapi/database that Strapi loads, since the session modules are required at run time.
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import knex, { type Knex } from "knex";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startSqld, type SqldServer } from "../../test/helpers/sqld";
 import { startTcpProxy, type TcpProxy } from "../../test/helpers/tcp-proxy";
+import { startTcpProxyProcess } from "../../test/helpers/tcp-proxy-process";
 import { APP_DIR } from "../../scripts/lib/strapi-process";
 import { resolveLoadedDatabasePackage } from "../../scripts/lib/verify";
 
@@ -36,9 +39,6 @@ it("runs concurrent queries on a remote database over several server connections
 });
 
 it("gives an embedded replica a pool: local reads do not wait for a transaction on the primary", async () => {
-  const { mkdtempSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { startTcpProxyProcess } = await import("../../test/helpers/tcp-proxy-process");
   // In a child process: the replica's open blocks this one until the primary answers.
   const primary = await startTcpProxyProcess({ port: server.port });
   const dir = mkdtempSync(join(tmpdir(), "knex-replica-"));

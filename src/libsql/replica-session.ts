@@ -24,6 +24,7 @@ import { dirname, resolve } from "node:path";
 import Database = require("libsql");
 import { primaryOf, redactToken, SYNC_URL_SETTING, type LibsqlTarget, type ReplicaOf } from "./connection-url";
 import { DEFAULT_TIMEOUTS, withDeadline, type RemoteTimeouts } from "./deadline";
+import { runOnFile } from "./file-session";
 import { LibsqlConnectionError } from "./remote-errors";
 import type { RemotePoolState } from "./remote-pool";
 import { RemoteSession } from "./remote-session";
@@ -195,10 +196,7 @@ export class LocalReplica {
   }
 
   read(sql: string, args: readonly SqlValue[]): SqlResult {
-    // Integers come back as bigint, never rounded; values.ts decides what knex sees.
-    const statement = this.reader.prepare(sql).safeIntegers(true);
-    const rows = statement.raw(true).all(...args) as unknown[][];
-    return { columns: statement.columns().map((column) => column.name), rows, rowsAffected: 0, lastInsertRowid: undefined };
+    return runOnFile(this.reader, sql, args);
   }
 
   release(): void {
