@@ -86,15 +86,20 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
     expect((await b.execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [2n]]);
   });
 
-  it("pass the writer turn on once COMMIT is on its way, not a round trip later: the server holds the next writer until it lands", async () => {
+  it("pass the writer turn on only once COMMIT is answered: the next writer never waits on the server's lock", async () => {
     const { a, b, t } = await writerAndOther(scheme);
+    // b has its connection, so its statements cost only their own round trips.
+    await b.execute("select 1", []);
     // Requests arrive at once, answers come back 300 ms later.
-    sqld.proxy.setLatency(300, "toClient");
-    let committed = false;
-    const commit = a.execute("COMMIT;", []).then(() => (committed = true));
+    const answerDelayMs = 300;
+    sqld.proxy.setLatency(answerDelayMs, "toClient");
+    const commitSentAt = Date.now();
+    const commit = a.execute("COMMIT;", []);
     await b.execute("BEGIN;", []);
-    expect(committed).toBe(false);
     await b.execute(`insert into ${t} values (2)`, []);
+    // b's first statement went out only after COMMIT's answer came back: two answers' delays.
+    // Had it gone out with the COMMIT, it would be back after one.
+    expect(Date.now() - commitSentAt).toBeGreaterThanOrEqual(2 * answerDelayMs - 20);
     await b.execute("COMMIT;", []);
     await commit;
     expect((await a.execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [2n]]);

@@ -90,15 +90,13 @@ export class RemoteSession implements Session {
 
     let result: hrana.RowsResult;
     // A write outside a transaction waits for the pool's turn, as a BEGIN does, and holds it
-    // until answered. A transaction passes the turn on once its COMMIT is on its way: the next
-    // transaction's BEGIN IMMEDIATE may reach sqld first, and sqld holds it until the COMMIT
-    // lands, so the lock is not left idle for the round trip of COMMIT's answer.
+    // until answered; a transaction holds it until its COMMIT is answered (transaction-turns.ts
+    // says why no writer may reach sqld while another's is still on its way).
     const alone = this.transaction === "none" && kind.type === "other";
     if (alone) await this.pool.turns.take();
-    const onTheWay = kind.type === "commit" ? () => this.giveTurn() : () => undefined;
     const sentAt = Date.now();
     try {
-      result = await this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args, onTheWay));
+      result = await this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args));
     } catch (error) {
       return this.failed(error, kind);
     } finally {
@@ -122,26 +120,21 @@ export class RemoteSession implements Session {
     this.client = undefined;
   }
 
-  /** `sent`: called once the statement is on its way to the server. */
-  private async send(sql: string, args: readonly SqlValue[], sent: () => void): Promise<hrana.RowsResult> {
+  private async send(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
     try {
-      return await this.query(sql, args, sent);
+      return await this.query(sql, args);
     } catch (error) {
       if (this.serverMayHoldTransaction() || !wasRefusedUnrun(error)) throw error;
       // The server ran nothing: the same statement on a new stream runs once.
       this.dropStream();
-      return this.query(sql, args, sent);
+      return this.query(sql, args);
     }
   }
 
-  private async query(sql: string, args: readonly SqlValue[], sent: () => void): Promise<hrana.RowsResult> {
+  private async query(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
     for (;;) {
       const client = await this.connect();
-      if (this.beginning === undefined) {
-        const answer = this.sendNow(client, sql, args);
-        sent();
-        return answer;
-      }
+      if (this.beginning === undefined) return this.sendNow(client, sql, args);
       // Another statement of the transaction sent the BEGIN while this one connected.
       await this.beginning.catch(() => undefined);
       if (this.transaction === "lost" && this.lostBecause) throw this.lostBecause;
@@ -164,7 +157,7 @@ export class RemoteSession implements Session {
       });
       pending = beginning;
     }
-    // Over HTTP each fetch is bounded (fetchWithTimeout); a late WebSocket is closed.
+    // Over HTTP each fetch is bounded (fetchForHrana); a late WebSocket is closed.
     return this.target.transport === "http" ? pending : withDeadline(pending, this.timeouts.requestMs, () => client.close());
   }
 
@@ -211,10 +204,6 @@ export class RemoteSession implements Session {
   private endTransaction(): void {
     this.transaction = "none";
     this.beginSql = undefined;
-    this.giveTurn();
-  }
-
-  private giveTurn(): void {
     if (this.holdsTurn) {
       this.holdsTurn = false;
       this.pool.turns.give();

@@ -1,10 +1,13 @@
 // One writer at a time per remote pool: a transaction, or a single statement that may write.
-// sqld holds a writer that arrives while another connection has the write lock until the lock
-// is free, but rolls back a transaction that held it for 5 s once another writer waits, and
-// with several writers waiting on its lock it was seen to leave some unanswered for over 30 s.
-// So a process's writes queue here, at no round trip, and reach the server one at a time. The
-// one overlap allowed: a transaction's turn passes on once its COMMIT is on its way, so the
-// next transaction's BEGIN may wait on the server for that COMMIT alone. Reads do not wait.
+// A turn ends when the server answered the write, or the transaction's COMMIT or ROLLBACK.
+// Why not let the next writer wait on the server instead: sqld's lock wait (libsql-server's
+// busy_handler, sqld 0.24) wakes one waiter when a transaction ends and none when a write outside
+// a transaction does; a waiter it does not wake sleeps until the holder's 5 s transaction timeout,
+// and then steals the lock. Under that,
+// test/resilience.test.ts saw writes stall 5 to 15 s and requests left unanswered for 30 s, both
+// when a write outside a transaction passed the turn on once sent and when a COMMIT did. So a
+// process's writes queue here, at no round trip, and reach the server one at a time; only writers
+// of other processes can meet on the server's lock. Reads do not wait.
 
 export class TransactionTurns {
   private held = false;
