@@ -5,9 +5,12 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSqld, type SqldServer } from "./helpers/sqld";
 import { bootExpectingExit } from "./helpers/strapi";
+import { startTlsTerminator, type TlsTerminator } from "./helpers/tls-terminator";
 import { freePort } from "../scripts/lib/sqld";
 
 let server: SqldServer;
+/** TLS in front of `server`, with a certificate no CA that Strapi knows has signed. */
+let tls: TlsTerminator;
 let notLibsql: Server;
 let notLibsqlPort: number;
 /** Accepts TCP connections and never answers: a hung host, or a firewall that drops packets. */
@@ -16,6 +19,7 @@ let silentPort: number;
 const silentSockets = new Set<Socket>();
 beforeAll(async () => {
   server = await startSqld();
+  tls = await startTlsTerminator({ port: server.port });
   notLibsqlPort = await freePort();
   notLibsql = createServer((_, response) => response.writeHead(404).end("not here"));
   await new Promise<void>((resolve) => notLibsql.listen(notLibsqlPort, "127.0.0.1", resolve));
@@ -27,6 +31,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => silent.listen(silentPort, "127.0.0.1", resolve));
 });
 afterAll(async () => {
+  await tls?.close();
   await server?.stop();
   notLibsql?.close();
   for (const socket of silentSockets) socket.destroy();
@@ -74,6 +79,26 @@ describe("a libSQL setting that cannot work", () => {
       name: "a server that accepts the connection and never answers, over ws",
       env: () => ({ DATABASE_URL: `ws://127.0.0.1:${silentPort}`, TURSO_AUTH_TOKEN: "never-printed-token" }),
       says: /cannot use ws:\/\/127\.0\.0\.1:\d+ \(DATABASE_URL.*: no answer within 3 s; check the host and port/,
+    },
+    {
+      name: "libsql:// without ?tls=0 to a server without TLS (a local sqld)",
+      env: () => ({ DATABASE_URL: `libsql://127.0.0.1:${server.port}`, TURSO_AUTH_TOKEN: server.authToken }),
+      says: /cannot use libsql:\/\/127\.0\.0\.1:\d+ \(DATABASE_URL.*: the server does not speak TLS there.*add \?tls=0/,
+    },
+    {
+      name: "wss:// to a server without TLS",
+      env: () => ({ DATABASE_URL: `wss://127.0.0.1:${server.port}`, TURSO_AUTH_TOKEN: server.authToken }),
+      says: /cannot use wss:\/\/127\.0\.0\.1:\d+ \(DATABASE_URL.*: the server does not speak TLS there.*write http:\/\/ or ws:\/\//,
+    },
+    {
+      name: "a TLS certificate Node does not trust, over libsql://",
+      env: () => ({ DATABASE_URL: `libsql://localhost:${tls.port}`, TURSO_AUTH_TOKEN: server.authToken }),
+      says: /cannot use libsql:\/\/localhost:\d+ \(DATABASE_URL.*: Node does not trust the server's TLS certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\).*NODE_EXTRA_CA_CERTS/,
+    },
+    {
+      name: "a TLS certificate Node does not trust, over wss://",
+      env: () => ({ DATABASE_URL: `wss://localhost:${tls.port}`, TURSO_AUTH_TOKEN: server.authToken }),
+      says: /cannot use wss:\/\/localhost:\d+ \(DATABASE_URL.*: Node does not trust the server's TLS certificate \(self-signed certificate\).*NODE_EXTRA_CA_CERTS/,
     },
     {
       name: "a malformed URL",

@@ -5,6 +5,7 @@ import { apiWithToken } from "./helpers/api";
 import { runCrudScenario } from "./helpers/crud-scenario";
 import { startSqld, type SqldServer } from "./helpers/sqld";
 import { startStrapi, type StrapiProcess } from "./helpers/strapi";
+import { startTlsTerminator } from "./helpers/tls-terminator";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -35,6 +36,25 @@ describe.each([
     const api = await apiWithToken(again.baseUrl);
     expect((await api.get("/api/authors?filters[name][$eq]=Grace%20remote")).body.data).toHaveLength(1);
     await runCrudScenario(api, "remote again");
+  });
+});
+
+// Turso's own URL form, libsql://, means TLS; so does wss://. The certificate is the test's own,
+// so Strapi is given it as Node's extra CA, as a user with a private CA would.
+describe.each([
+  { form: "libsql:// (HTTPS)", scheme: "libsql" },
+  { form: "wss://", scheme: "wss" },
+])("Strapi on sqld behind TLS, over $form", ({ scheme }) => {
+  it("boots with the server's CA in NODE_EXTRA_CA_CERTS and serves the CRUD scenario", async () => {
+    const server = await startSqld();
+    cleanups.push(() => server.stop());
+    const tls = await startTlsTerminator({ port: server.port });
+    cleanups.push(() => tls.close());
+    const strapi = await startStrapi({
+      env: { DATABASE_URL: `${scheme}://localhost:${tls.port}`, TURSO_AUTH_TOKEN: server.authToken, NODE_EXTRA_CA_CERTS: tls.caFile },
+    });
+    cleanups.push(() => strapi.stop());
+    await runCrudScenario(await apiWithToken(strapi.baseUrl), "tls");
   });
 });
 

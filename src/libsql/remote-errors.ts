@@ -25,6 +25,18 @@ export class LibsqlConnectionError extends Error {
 export type FailurePhase = "connect" | "running";
 
 const TOKEN_HINT = "check TURSO_AUTH_TOKEN (connection.authToken) or the URL's ?authToken=";
+/** Node's codes for a certificate it does not trust (the TLS handshake's verdict). */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
 /** fetch's causes that mean no connection was made at all. */
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
@@ -110,10 +122,12 @@ function failureReason(error: unknown, hasToken: boolean, phase: FailurePhase): 
     if (error.code === "STREAM_EXPIRED") return "the server expired the stream (STREAM_EXPIRED)";
     return undefined;
   }
+  const tls = tlsFailure(error);
+  if (tls !== undefined) return tls;
   if (error instanceof hrana.WebSocketError || error instanceof hrana.ProtoError || error instanceof hrana.ProtocolVersionError) {
     return phase === "connect"
-      ? `the WebSocket connection failed (${error.message}); check that the server is up, that it is a libSQL server, and the auth token (${TOKEN_HINT.replace("check ", "")})`
-      : `the WebSocket failed (${error.message})`;
+      ? `the WebSocket connection failed (${firstLine(error.message)}); check that the server is up, that it is a libSQL server, and the auth token (${TOKEN_HINT.replace("check ", "")})`
+      : `the WebSocket failed (${firstLine(error.message)})`;
   }
   if (error instanceof hrana.ClosedError) {
     return `the connection closed (${error.message})`;
@@ -127,4 +141,34 @@ function failureReason(error: unknown, hasToken: boolean, phase: FailurePhase): 
     return `the connection broke (${code})`;
   }
   return undefined;
+}
+
+/**
+ * A TLS handshake that failed: the server speaks no TLS (a local sqld behind libsql:// without
+ * ?tls=0), or Node does not trust its certificate. Over HTTP the cause carries Node's code; the
+ * WebSocket passes on only the message, OpenSSL's text.
+ */
+function tlsFailure(error: unknown): string | undefined {
+  const cause = error instanceof TypeError && error.message === "fetch failed" ? (error as { cause?: unknown }).cause : undefined;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const message = error instanceof hrana.WebSocketError ? error.message : cause instanceof Error ? cause.message : "";
+  if (code === "ERR_SSL_WRONG_VERSION_NUMBER" || /wrong version number/.test(message)) {
+    return (
+      "the server does not speak TLS there (its answer is not a TLS handshake); " +
+      "for a server without TLS (a local sqld) add ?tls=0 to a libsql:// URL, or write http:// or ws://"
+    );
+  }
+  const certificate = typeof code === "string" && UNTRUSTED_CERTIFICATE_CODES.has(code);
+  if (certificate || (error instanceof hrana.WebSocketError && /certificate|altnames/i.test(message))) {
+    return (
+      `Node does not trust the server's TLS certificate (${certificate ? code : firstLine(message)}); ` +
+      "use the host name the certificate was issued for, or give Node its CA with NODE_EXTRA_CA_CERTS"
+    );
+  }
+  return undefined;
+}
+
+/** OpenSSL's messages run over several lines; an error here is one. */
+function firstLine(text: string): string {
+  return text.split("\n")[0]!.trim();
 }
