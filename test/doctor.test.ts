@@ -72,6 +72,14 @@ describe("pnpm doctor", () => {
     expect(output).not.toContain(server.authToken);
   });
 
+  it("fails on libsql:// without ?tls=0 to a server without TLS, and says to add it", async () => {
+    const { code, output } = await doctor({ DATABASE_URL: `libsql://127.0.0.1:${server.port}`, TURSO_AUTH_TOKEN: server.authToken });
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/FAIL +TLS +the server does not speak TLS there/);
+    expect(output).toMatch(/fix: for a server without TLS \(a local sqld\) add \?tls=0 to a libsql:\/\/ URL/);
+    expect(output).not.toContain(server.authToken);
+  });
+
   it("fails on a setting that is not a URL, without printing the token in it", async () => {
     const { code, output } = await doctor({ DATABASE_URL: "http://[::1?authToken=SECRET-TOKEN" });
     expect(code, output).toBe(1);

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { LibsqlConfigError, parseConnectionSettings, type LibsqlTarget } from "../../src/libsql/connection-url";
 import { LibsqlTimeoutError } from "../../src/libsql/deadline";
-import { LibsqlConnectionError } from "../../src/libsql/remote-errors";
+import { LibsqlConnectionError, tlsFailure } from "../../src/libsql/remote-errors";
 import { RemoteSession } from "../../src/libsql/remote-session";
 
 type RemoteTarget = Extract<LibsqlTarget, { kind: "remote" }>;
@@ -86,6 +86,12 @@ export async function runDoctor(settings: DoctorSettings, print: Line): Promise<
   try {
     version = await fetch(versionUrl, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
   } catch (error) {
+    const tls = tlsFailure(error);
+    if (tls !== undefined) {
+      // The reason ends with what to change, after its last "; ".
+      const cut = tls.lastIndexOf("; ");
+      return fail("TLS", tls.slice(0, cut), tls.slice(cut + 2));
+    }
     return fail("reachable", unreachable(error), "start the server (`pnpm db:local` for a local sqld), or correct the host and port in DATABASE_URL");
   }
   const body = (await version.text()).trim();

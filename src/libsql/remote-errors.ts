@@ -148,7 +148,7 @@ function failureReason(error: unknown, hasToken: boolean, phase: FailurePhase): 
  * ?tls=0), or Node does not trust its certificate. Over HTTP the cause carries Node's code; the
  * WebSocket passes on only the message, OpenSSL's text.
  */
-function tlsFailure(error: unknown): string | undefined {
+export function tlsFailure(error: unknown): string | undefined {
   const cause = error instanceof TypeError && error.message === "fetch failed" ? (error as { cause?: unknown }).cause : undefined;
   const code = (cause as { code?: unknown } | undefined)?.code;
   const message = error instanceof hrana.WebSocketError ? error.message : cause instanceof Error ? cause.message : "";
