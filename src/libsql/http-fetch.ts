@@ -9,8 +9,15 @@ import * as https from "node:https";
 import { LibsqlTimeoutError } from "./deadline";
 
 // Keep-alive, like fetch's: a statement should not pay a TCP (and TLS) handshake. Idle sockets
-// are unref'd by the agent, so they do not keep the process alive.
-const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+// are unref'd by the agent, so they do not keep the process alive, and closed after 4 s idle, as
+// fetch (undici) does by default: a server or proxy that closes idle connections itself can do so
+// just as a request goes out on one, and that request fails with no proof it did not run. The
+// agent's `timeout` ends only idle sockets; a statement may still wait its 30 s.
+const IDLE_SOCKET_MS = 4_000;
+const agents = {
+  http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+};
 
 interface Outgoing {
   url: URL;

@@ -208,6 +208,19 @@ describe("RemoteSession over http when the TCP connection dies while a transacti
   });
 });
 
+describe("RemoteSession over http after 4 s idle", () => {
+  it("sends the next statement on a new TCP connection, so a server that closes idle ones never meets a request on one", async () => {
+    const db = viaProxy("http");
+    await db.execute("select 1", []);
+    const accepted = sqld.proxy.accepted();
+    await db.execute("select 1", []);
+    expect(sqld.proxy.accepted()).toBe(accepted);
+    await sleep(4_500);
+    expect((await db.execute("select 2", [])).rows).toEqual([[2n]]);
+    expect(sqld.proxy.accepted()).toBe(accepted + 1);
+  });
+});
+
 describe("RemoteSession over http after the server expired its stream", () => {
   it("resends the refused statement once on a new stream", async () => {
     const db = session("http");
