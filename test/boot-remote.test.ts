@@ -12,10 +12,12 @@ afterAll(async () => {
   await Promise.all(cleanups.map((cleanup) => cleanup()));
 });
 
-async function bootOn(env: (server: SqldServer) => Record<string, string>): Promise<{ server: SqldServer; strapi: StrapiProcess }> {
+async function bootOn(
+  env: (server: SqldServer) => Record<string, string> | Promise<Record<string, string>>,
+): Promise<{ server: SqldServer; strapi: StrapiProcess }> {
   const server = await startSqld();
   cleanups.push(() => server.stop());
-  const strapi = await startStrapi({ env: env(server) });
+  const strapi = await startStrapi({ env: await env(server) });
   cleanups.push(() => strapi.stop());
   return { server, strapi };
 }
@@ -46,14 +48,11 @@ describe.each([
   { form: "wss://", scheme: "wss" },
 ])("Strapi on sqld behind TLS, over $form", ({ scheme }) => {
   it("boots with the server's CA in NODE_EXTRA_CA_CERTS and serves the CRUD scenario", async () => {
-    const server = await startSqld();
-    cleanups.push(() => server.stop());
-    const tls = await startTlsTerminator({ port: server.port });
-    cleanups.push(() => tls.close());
-    const strapi = await startStrapi({
-      env: { DATABASE_URL: `${scheme}://localhost:${tls.port}`, TURSO_AUTH_TOKEN: server.authToken, NODE_EXTRA_CA_CERTS: tls.caFile },
+    const { strapi } = await bootOn(async (server) => {
+      const tls = await startTlsTerminator({ port: server.port });
+      cleanups.push(() => tls.close());
+      return { DATABASE_URL: `${scheme}://localhost:${tls.port}`, TURSO_AUTH_TOKEN: server.authToken, NODE_EXTRA_CA_CERTS: tls.caFile };
     });
-    cleanups.push(() => strapi.stop());
     await runCrudScenario(await apiWithToken(strapi.baseUrl), "tls");
   });
 });

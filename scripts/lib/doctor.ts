@@ -87,11 +87,7 @@ export async function runDoctor(settings: DoctorSettings, print: Line): Promise<
     version = await fetch(versionUrl, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
   } catch (error) {
     const tls = tlsFailure(error);
-    if (tls !== undefined) {
-      // The reason ends with what to change, after its last "; ".
-      const cut = tls.lastIndexOf("; ");
-      return fail("TLS", tls.slice(0, cut), tls.slice(cut + 2));
-    }
+    if (tls !== undefined) return fail("TLS", tls.problem, tls.fix);
     return fail("reachable", unreachable(error), "start the server (`pnpm db:local` for a local sqld), or correct the host and port in DATABASE_URL");
   }
   const body = (await version.text()).trim();

@@ -123,7 +123,7 @@ function failureReason(error: unknown, hasToken: boolean, phase: FailurePhase): 
     return undefined;
   }
   const tls = tlsFailure(error);
-  if (tls !== undefined) return tls;
+  if (tls !== undefined) return `${tls.problem}; ${tls.fix}`;
   if (error instanceof hrana.WebSocketError || error instanceof hrana.ProtoError || error instanceof hrana.ProtocolVersionError) {
     return phase === "connect"
       ? `the WebSocket connection failed (${firstLine(error.message)}); check that the server is up, that it is a libSQL server, and the auth token (${TOKEN_HINT.replace("check ", "")})`
@@ -146,24 +146,25 @@ function failureReason(error: unknown, hasToken: boolean, phase: FailurePhase): 
 /**
  * A TLS handshake that failed: the server speaks no TLS (a local sqld behind libsql:// without
  * ?tls=0), or Node does not trust its certificate. Over HTTP the cause carries Node's code; the
- * WebSocket passes on only the message, OpenSSL's text.
+ * WebSocket passes on only the message, OpenSSL's text. The boot's line and `pnpm doctor` both
+ * say the problem and the fix.
  */
-export function tlsFailure(error: unknown): string | undefined {
+export function tlsFailure(error: unknown): { problem: string; fix: string } | undefined {
   const cause = error instanceof TypeError && error.message === "fetch failed" ? (error as { cause?: unknown }).cause : undefined;
   const code = (cause as { code?: unknown } | undefined)?.code;
   const message = error instanceof hrana.WebSocketError ? error.message : cause instanceof Error ? cause.message : "";
   if (code === "ERR_SSL_WRONG_VERSION_NUMBER" || /wrong version number/.test(message)) {
-    return (
-      "the server does not speak TLS there (its answer is not a TLS handshake); " +
-      "for a server without TLS (a local sqld) add ?tls=0 to a libsql:// URL, or write http:// or ws://"
-    );
+    return {
+      problem: "the server does not speak TLS there (its answer is not a TLS handshake)",
+      fix: "for a server without TLS (a local sqld) add ?tls=0 to a libsql:// URL, or write http:// or ws://",
+    };
   }
   const certificate = typeof code === "string" && UNTRUSTED_CERTIFICATE_CODES.has(code);
   if (certificate || (error instanceof hrana.WebSocketError && /certificate|altnames/i.test(message))) {
-    return (
-      `Node does not trust the server's TLS certificate (${certificate ? code : firstLine(message)}); ` +
-      "use the host name the certificate was issued for, or give Node its CA with NODE_EXTRA_CA_CERTS"
-    );
+    return {
+      problem: `Node does not trust the server's TLS certificate (${certificate ? code : firstLine(message)})`,
+      fix: "use the host name the certificate was issued for, or give Node its CA with NODE_EXTRA_CA_CERTS",
+    };
   }
   return undefined;
 }

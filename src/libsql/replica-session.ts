@@ -43,7 +43,6 @@ const syncInBackground = (require("libsql/promise") as { prototype: { sync(this:
 /** A bare `PRAGMA name` reads the connection's state (foreign_keys...), which lives on the primary's session. */
 const CONNECTION_PRAGMA_READ = /^\s*pragma\s+\w+\s*;?\s*$/i;
 
-
 export class ReplicaSession implements Session {
   /** Between knex's BEGIN and its COMMIT / ROLLBACK: everything goes to the primary. */
   private inTransaction = false;
