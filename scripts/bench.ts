@@ -1,25 +1,27 @@
 // `pnpm bench`: boots Strapi on each database target in turn (SQLite file, libSQL file, and at
 // each injected latency sqld over ws:// and http://, an embedded replica of sqld, and Postgres),
 // seeds the same dataset, times the API operations and the boots, counts their statements and
-// round trips, and writes BENCHMARKS.md with ratios against the SQLite file, bench-results.json,
-// and benchmarks.png when Chromium is there.
+// round trips, and writes BENCHMARKS.md with ratios against the SQLite file (a copy of which is
+// timed beside each target: bench/side-by-side.ts), bench-results.json, and benchmarks.png when
+// Chromium is there.
 //
 //   pnpm bench [--articles 2000] [--requests 40] [--concurrency 8] [--latencies 0,20] [--only <substring>]
 //              [--before <bench-results.json of an earlier run>]
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { apiWithToken } from "./lib/api";
+import { apiWithToken, type StrapiApi } from "./lib/api";
 import { APP_DIR, startStrapi } from "./lib/strapi-process";
 import { compileServer } from "./prepare-app";
 import { chartSvg, renderChartPng } from "./bench/chart";
-import { seed, type DatasetSize } from "./bench/dataset";
-import { OPERATIONS } from "./bench/operations";
+import { seed, type DatasetSize, type Seeded } from "./bench/dataset";
+import { OPERATIONS, type Operation } from "./bench/operations";
 import { benchmarksMarkdown, consoleTable, header, machineDescription, tableRows, type Before, type OperationResult, type TargetResult } from "./bench/report";
 import { readBefore, writeResults } from "./bench/results-file";
 import { STATEMENT_COUNTER_ENV, statementCount } from "./bench/statement-count";
 import { measuredRoundTripMs } from "./bench/round-trip";
-import { runAtConcurrency } from "./bench/stats";
+import { runAlternately, runAtConcurrency } from "./bench/stats";
+import { startSideBySide, type SideBySide } from "./bench/side-by-side";
 import { allTargets, type Target, type TargetDatabase } from "./bench/targets";
 import type { TcpProxy } from "./lib/tcp-proxy";
 
@@ -79,10 +81,60 @@ async function measuredBoot(env: Record<string, string>, proxy: TcpProxy | undef
   }
 }
 
+/** One request of `op`, failing the run on an unexpected status rather than timing an error page. */
+const checkedCall = (op: Operation, api: StrapiApi, seeded: Seeded) => async (index: number) => {
+  const response = await op.run(api, seeded, index);
+  if (response.status !== op.expected) throw new Error(`${op.name}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
+};
+
 const perRequest = (start: number | undefined, end: number | undefined, requests: number) =>
   start === undefined || end === undefined ? undefined : (end - start) / requests;
 
-async function benchTarget(target: Target, options: Options): Promise<TargetResult> {
+interface TimedStrapi {
+  api: StrapiApi;
+  seeded: Seeded;
+  baseUrl: string;
+  /** Round trips through the target's proxy so far; undefined without one. */
+  roundTrips(): number | undefined;
+}
+
+/** One operation's row: its latency one request at a time, then its throughput under load. */
+async function timeOperation(op: Operation, target: TimedStrapi, beside: SideBySide | undefined, options: Options): Promise<OperationResult> {
+  const call = checkedCall(op, target.api, target.seeded);
+  const besideCall = beside && checkedCall(op, beside.api, beside.seeded);
+  // Warm-up indexes are far from the timed ones so the timed requests still touch the same rows on every target.
+  const warmUp = (run: (index: number) => Promise<void>) => runAtConcurrency(options.concurrency, options.concurrency, (i) => run(1_000_000 + i));
+  await warmUp(call);
+  if (besideCall) await warmUp(besideCall);
+  // Latency one request at a time: what a request costs, which the issue's goal (its round
+  // trips × RTT + the file's time) describes. Under load, requests also queue for each other,
+  // and SQLite's one writer per database makes writes queue longest: the second pass measures
+  // that, as throughput.
+  const startStatements = await statementCount(target.baseUrl);
+  const startRoundTrips = target.roundTrips();
+  const [alone, besideAlone] = besideCall
+    ? await runAlternately(options.requests, call, besideCall)
+    : [await runAtConcurrency(options.requests, 1, call), undefined];
+  const endRoundTrips = target.roundTrips();
+  const endStatements = await statementCount(target.baseUrl);
+  const loadedPass = (run: (index: number) => Promise<void>) => runAtConcurrency(options.requests, options.concurrency, (i) => run(2_000_000 + i));
+  const loaded = await loadedPass(call);
+  const besideLoaded = besideCall && (await loadedPass(besideCall));
+  return {
+    name: op.name,
+    requests: options.requests,
+    p50Ms: alone.p50Ms,
+    p95Ms: alone.p95Ms,
+    requestsPerSecond: loaded.requestsPerSecond,
+    loadedP50Ms: loaded.p50Ms,
+    statements: perRequest(startStatements, endStatements, options.requests),
+    roundTrips: perRequest(startRoundTrips, endRoundTrips, options.requests),
+    baselineBeside: besideAlone && besideLoaded && { ...besideAlone, requestsPerSecond: besideLoaded.requestsPerSecond },
+  };
+}
+
+/** `sideBySide`: the baseline to time beside the target's operations; none for the baseline itself. */
+async function benchTarget(target: Target, options: Options, sideBySide?: Target): Promise<TargetResult> {
   const result: TargetResult = { target: target.name, baseline: target.baseline ?? false, roundTripMs: target.roundTripMs, operations: [] };
   let db: TargetDatabase | undefined;
   try {
@@ -104,36 +156,18 @@ async function benchTarget(target: Target, options: Options): Promise<TargetResu
       result.seedMs = seeded.seedMs;
       console.log(`  seeded ${options.authors} authors + ${options.articles} articles in ${(seeded.seedMs / 1000).toFixed(1)} s`);
       if (target.roundTripMs !== undefined) result.measuredRoundTripMs = await measuredRoundTripMs(target.roundTripMs);
-      for (const op of OPERATIONS) {
-        const call = async (index: number) => {
-          const response = await op.run(api, seeded, index);
-          if (response.status !== op.expected) throw new Error(`${op.name}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
-        };
-        // Warm-up indexes are far from the timed ones so the timed requests still touch the same rows on every target.
-        await runAtConcurrency(options.concurrency, options.concurrency, (i) => call(1_000_000 + i));
-        // Latency one request at a time: what a request costs, which the issue's goal (its round
-        // trips × RTT + the file's time) describes. Under load, requests also queue for each
-        // other, and SQLite's one writer per database makes writes queue longest: the second pass
-        // measures that, as throughput.
-        const startStatements = await statementCount(strapi.baseUrl);
-        const startRoundTrips = roundTrips();
-        const alone = await runAtConcurrency(options.requests, 1, call);
-        const endRoundTrips = roundTrips();
-        const endStatements = await statementCount(strapi.baseUrl);
-        const loaded = await runAtConcurrency(options.requests, options.concurrency, (i) => call(2_000_000 + i));
-        const row: OperationResult = {
-          name: op.name,
-          requests: options.requests,
-          p50Ms: alone.p50Ms,
-          p95Ms: alone.p95Ms,
-          requestsPerSecond: loaded.requestsPerSecond,
-          loadedP50Ms: loaded.p50Ms,
-          statements: perRequest(startStatements, endStatements, options.requests),
-          roundTrips: perRequest(startRoundTrips, endRoundTrips, options.requests),
-        };
-        result.operations.push(row);
-        const counts = `${row.statements?.toFixed(1)} statements${row.roundTrips === undefined ? "" : `, ${row.roundTrips.toFixed(1)} round trips`} / request`;
-        console.log(`  ${op.name}: p50 ${row.p50Ms.toFixed(1)} ms, p95 ${row.p95Ms.toFixed(1)} ms alone; ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${loaded.p50Ms.toFixed(1)} ms at ${options.concurrency}; ${counts}`);
+      if (sideBySide) console.log(`  seeding ${sideBySide.name} to time beside it`);
+      const beside = sideBySide && (await startSideBySide(sideBySide, STRAPI_ENV, options, options.concurrency, BOOT_TIMEOUT_MS));
+      try {
+        for (const op of OPERATIONS) {
+          const row = await timeOperation(op, { api, seeded, baseUrl: strapi.baseUrl, roundTrips }, beside, options);
+          result.operations.push(row);
+          const counts = `${row.statements?.toFixed(1)} statements${row.roundTrips === undefined ? "" : `, ${row.roundTrips.toFixed(1)} round trips`} / request`;
+          const besideText = row.baselineBeside ? `; the baseline beside it: p50 ${row.baselineBeside.p50Ms.toFixed(1)} ms` : "";
+          console.log(`  ${op.name}: p50 ${row.p50Ms.toFixed(1)} ms, p95 ${row.p95Ms.toFixed(1)} ms alone; ${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.loadedP50Ms?.toFixed(1)} ms at ${options.concurrency}; ${counts}${besideText}`);
+        }
+      } finally {
+        await beside?.stop();
       }
     } catch (error) {
       // What Strapi said is usually the why of a failed request ("fetch failed" says nothing).
@@ -166,9 +200,10 @@ async function main(): Promise<void> {
   compileServer(APP_DIR);
   const targets = allTargets(options.latencies).filter((t) => t.baseline || !options.only || t.name.includes(options.only));
   const results: TargetResult[] = [];
+  const baseline = targets.find((t) => t.baseline);
   for (const target of targets) {
     console.log(`bench: ${target.name}`);
-    results.push(await benchTarget(target, options));
+    results.push(await benchTarget(target, options, target === baseline ? undefined : baseline));
   }
   const runtimeMs = performance.now() - started;
   console.log(`\n${consoleTable(header(options.before?.roundTrips), tableRows(results, options.before?.roundTrips))}\n`);

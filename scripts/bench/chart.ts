@@ -2,7 +2,7 @@
 // by the Chromium the admin test already uses, so no charting dependency is needed.
 import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
-import type { TargetResult } from "./report";
+import { baselineOf, type TargetResult } from "./report";
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -16,16 +16,24 @@ export function chartSvg(results: TargetResult[]): string {
   const base = results.find((r) => r.baseline);
   const ok = results.filter((r) => !r.error);
   if (!base || ok.length === 0) return "";
-  const groups: { name: string; value: (r: TargetResult) => number | undefined }[] = [
-    { name: "cold boot", value: (r) => r.coldBootMs },
-    { name: "warm boot", value: (r) => r.warmBootMs },
-    ...base.operations.map((op) => ({ name: `${op.name} (p50)`, value: (r: TargetResult) => r.operations.find((o) => o.name === op.name)?.p50Ms })),
+  const boot = (ms: (r: TargetResult) => number | undefined) => (r: TargetResult) => {
+    const [value, baseValue] = [ms(r), ms(base)];
+    return value === undefined || !baseValue ? 0 : value / baseValue;
+  };
+  const groups: { name: string; ratio: (r: TargetResult) => number }[] = [
+    { name: "cold boot", ratio: boot((r) => r.coldBootMs) },
+    { name: "warm boot", ratio: boot((r) => r.warmBootMs) },
+    ...base.operations.map((baseOp) => ({
+      name: `${baseOp.name} (p50)`,
+      // The same ratio as the table's p50 ×: against the baseline timed beside the target.
+      ratio: (r: TargetResult) => {
+        const op = r.operations.find((o) => o.name === baseOp.name);
+        const against = op && baselineOf(op, base);
+        return op && against?.p50Ms ? op.p50Ms / against.p50Ms : 0;
+      },
+    })),
   ];
-  const ratios = groups.map((g) => ok.map((r) => {
-    const v = g.value(r);
-    const b = g.value(base);
-    return v === undefined || !b ? 0 : v / b;
-  }));
+  const ratios = groups.map((g) => ok.map(g.ratio));
   const max = Math.max(1, ...ratios.flat());
   const bar = 14, gap = 2, groupGap = 18, left = 200, plot = 560, top = 40;
   const legendHeight = ok.length * 18 + 10;

@@ -35,3 +35,29 @@ export async function runAtConcurrency(count: number, concurrency: number, task:
   latencies.sort((a, b) => a - b);
   return { requests: count, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), requestsPerSecond: (count / wallMs) * 1000 };
 }
+
+/**
+ * One request at a time, `first(i)` then `second(i)` for each index, so that both are timed over
+ * the same stretch of the machine's time: on a shared machine a baseline timed minutes apart
+ * moves by more than the differences it is there to show. requests/s is over summed latencies.
+ */
+export async function runAlternately(
+  count: number,
+  first: (index: number) => Promise<void>,
+  second: (index: number) => Promise<void>,
+): Promise<[Measured, Measured]> {
+  const latencies: [number[], number[]] = [[], []];
+  for (let index = 0; index < count; index++) {
+    for (const [side, task] of [first, second].entries()) {
+      const t0 = performance.now();
+      await task(index);
+      latencies[side]!.push(performance.now() - t0);
+    }
+  }
+  const measured = (ms: number[]): Measured => {
+    const sorted = [...ms].sort((a, b) => a - b);
+    const total = ms.reduce((sum, value) => sum + value, 0);
+    return { requests: count, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), requestsPerSecond: (count / total) * 1000 };
+  };
+  return [measured(latencies[0]), measured(latencies[1])];
+}
