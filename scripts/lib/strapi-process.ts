@@ -23,13 +23,14 @@ export interface StrapiOptions {
 }
 
 /** Settings a developer's .env could hold that must not leak into a test's Strapi. */
-const DATABASE_VARIABLES = [
+export const DATABASE_VARIABLES = [
   "DATABASE_CLIENT",
   "DATABASE_URL",
   "TURSO_DATABASE_URL",
   "TURSO_AUTH_TOKEN",
   "TURSO_SYNC_URL",
   "TURSO_SYNC_INTERVAL",
+  "DATABASE_CONNECTION_TIMEOUT",
   "DATABASE_FILENAME",
   "DATABASE_HOST",
   "DATABASE_PORT",
