@@ -40,14 +40,30 @@ export default ({ env }: { env: StrapiEnv }) => {
   };
 
   if (!(client in connections)) {
-    throw new Error(`DATABASE_CLIENT=${client} is not supported by this app; use libsql (the default), sqlite or postgres`);
+    exitWith(`DATABASE_CLIENT=${client} is not supported by this app; use libsql (the default), sqlite or postgres`);
+  }
+  // Not env.int: it reads an empty value as NaN, which knex's pool rejects with "Tarn: invalid
+  // opt.acquireTimeoutMillis", naming neither the variable nor the fix.
+  const timeout = setting("DATABASE_CONNECTION_TIMEOUT", "60000");
+  if (!/^[1-9][0-9]*$/.test(timeout)) {
+    exitWith(`DATABASE_CONNECTION_TIMEOUT=${timeout} is not a number of milliseconds; give one such as 60000, or leave it unset`);
   }
 
   return {
     connection: {
       client,
       ...connections[client],
-      acquireConnectionTimeout: env.int("DATABASE_CONNECTION_TIMEOUT", 60000),
+      acquireConnectionTimeout: Number(timeout),
     },
   };
 };
+
+/**
+ * A setting that cannot work ends the boot with one line, as the libSQL dialect does for a
+ * wrong URL or token: thrown here, it would reach Strapi as "Server wasn't able to start
+ * properly" and a stack trace.
+ */
+function exitWith(line: string): never {
+  console.error(line);
+  process.exit(1);
+}

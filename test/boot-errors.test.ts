@@ -129,3 +129,21 @@ describe("a libSQL setting that cannot work", () => {
     expect(exit.output).not.toContain("SECRET-TOKEN");
   });
 });
+
+describe("a database setting of the app's config that cannot work", () => {
+  const cases: Array<{ name: string; env: Record<string, string>; says: RegExp }> = [
+    { name: "DATABASE_CLIENT=mysql", env: { DATABASE_CLIENT: "mysql" }, says: /^DATABASE_CLIENT=mysql is not supported by this app; use libsql/ },
+    {
+      name: "DATABASE_CONNECTION_TIMEOUT=1 minute",
+      env: { DATABASE_CONNECTION_TIMEOUT: "1 minute" },
+      says: /^DATABASE_CONNECTION_TIMEOUT=1 minute is not a number of milliseconds/,
+    },
+  ];
+  it.each(cases)("$name: exits 1 with one line naming the variable", async ({ env, says }) => {
+    const exit = await bootExpectingExit(env, 15_000);
+    expect(exit.code, exit.output).toBe(1);
+    const lines = meaningfulLines(exit.output);
+    expect(lines, exit.output).toHaveLength(1);
+    expect(lines[0]).toMatch(says);
+  });
+});
