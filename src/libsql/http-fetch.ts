@@ -27,13 +27,15 @@ interface Outgoing {
 }
 
 /**
- * A fetch that gives up after `ms`, response body included, with a LibsqlTimeoutError, and
+ * A fetch that gives up after `budgetMs`, response body included, with a LibsqlTimeoutError, and
  * sends a request once more on a new connection when the first attempt failed while writing
  * it (see `failedWhileWriting`). A timeout destroys the socket: nothing waits in the background.
  * Network errors come as fetch's do, a TypeError "fetch failed" with the cause.
  */
-export function fetchForHrana(ms: number): (request: Request) => Promise<Response> {
+export function fetchForHrana(budgetMs: number | (() => number)): (request: Request) => Promise<Response> {
   return async (request) => {
+    // Read per request: a batch of several statements gets the time they would have had one by one.
+    const ms = typeof budgetMs === "number" ? budgetMs : budgetMs();
     const deadline = Date.now() + ms;
     const outgoing: Outgoing = {
       url: new URL(request.url),

@@ -57,6 +57,21 @@ class Client_Libsql extends Client_SQLite3 {
     await session.close();
   }
 
+  runner(builder: unknown): Client_SQLite3.Runner {
+    const runner = super.runner(builder);
+    const queryArray = runner.queryArray.bind(runner);
+    // knex runs a schema builder's statements (a table, then its indexes) and SQLite's table
+    // rebuild (to add a foreign key: copy, drop, rename, indexes, check) one by one, each after
+    // the last one's answer, which none of them needs. Told in advance, a remote session sends
+    // each list as one batch: a cold boot of Strapi has about 80 rebuilds and 130 tables.
+    runner.queryArray = (queries) => {
+      const session = runner.connection as Session | undefined;
+      const expectSequence = session?.expectSequence?.bind(session);
+      return queryArray(expectSequence ? announced(expectSequence, queries) : queries);
+    };
+    return runner;
+  }
+
   async _query(session: Session, obj: Client_SQLite3.QueryObject): Promise<Client_SQLite3.QueryObject> {
     if (!obj.sql) throw new Error("The query is empty");
     const result = await session.execute(obj.sql, (obj.bindings ?? []).map(toSqlValue));
@@ -67,6 +82,32 @@ class Client_Libsql extends Client_SQLite3 {
     };
     return obj;
   }
+}
+
+/** `queries`, after telling the session which statements they will run in a row (a rebuild's, once its producer made them). */
+function announced(expectSequence: NonNullable<Session["expectSequence"]>, queries: Client_SQLite3.RunnerQuery[]): Client_SQLite3.RunnerQuery[] {
+  const toStatement = (sql: string, bindings: readonly unknown[] | undefined) => ({ sql, args: (bindings ?? []).map(toSqlValue) });
+  const [only] = queries;
+  if (queries.length === 1 && only?.statementsProducer) {
+    const produce = only.statementsProducer.bind(only);
+    const bindings = only.bindings;
+    // knex runs `pre`, then in a savepoint `sql` and `check` (PRAGMA foreign_key_check), then `post`.
+    return [
+      {
+        ...only,
+        statementsProducer: async (pragma, connection) => {
+          const produced = await produce(pragma, connection);
+          const sequence = produced.check === null ? produced.sql : [...produced.sql, produced.check];
+          expectSequence(sequence.map((sql) => toStatement(sql, bindings)));
+          return produced;
+        },
+      },
+    ];
+  }
+  if (queries.length > 1 && queries.every((query) => typeof query.sql === "string" && !query.statementsProducer)) {
+    expectSequence(queries.map((query) => toStatement(query.sql as string, query.bindings)));
+  }
+  return queries;
 }
 
 /**

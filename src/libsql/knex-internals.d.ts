@@ -12,6 +12,26 @@ declare module "knex/lib/dialects/sqlite3" {
     context?: { lastID: number | undefined; changes: number };
   }
 
+  /** One statement of a runner's list, or SQLite's table rebuild, whose statements a producer makes. */
+  interface RunnerQuery {
+    sql?: unknown;
+    bindings?: readonly unknown[];
+    statementsProducer?(pragma: unknown, connection: unknown): Promise<ProducedStatements>;
+  }
+
+  interface ProducedStatements {
+    pre: string[];
+    sql: string[];
+    check: string | null;
+    post: string[];
+  }
+
+  /** knex's Runner: runs a builder's statements on one connection. */
+  interface Runner {
+    connection: unknown;
+    queryArray(queries: RunnerQuery[]): Promise<unknown>;
+  }
+
   class Client_SQLite3 {
     constructor(config: Knex.Config);
     config: Knex.Config;
@@ -22,10 +42,11 @@ declare module "knex/lib/dialects/sqlite3" {
     acquireRawConnection(): Promise<unknown>;
     destroyRawConnection(connection: unknown): Promise<void>;
     _query(connection: unknown, obj: QueryObject): Promise<QueryObject>;
+    runner(builder: unknown): Runner;
   }
 
   namespace Client_SQLite3 {
-    export { QueryObject };
+    export { QueryObject, RunnerQuery, Runner };
   }
 
   export = Client_SQLite3;

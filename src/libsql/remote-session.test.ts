@@ -49,6 +49,18 @@ function holdBack(direction: "toServer" | "toClient"): void {
 }
 
 describe.each(["http", "ws"] as const)("RemoteSession over %s", (scheme) => {
+  it("leaves foreign_keys as it was when a transaction sets it, as SQLite does, without a round trip", async () => {
+    const db = viaProxy(scheme);
+    await db.execute("PRAGMA foreign_keys = ON", []);
+    await db.execute("BEGIN;", []);
+    await db.execute("select 1", []);
+    const before = sqld.proxy.roundTrips();
+    await db.execute("PRAGMA foreign_keys = OFF", []);
+    expect(sqld.proxy.roundTrips()).toBe(before);
+    await db.execute("COMMIT;", []);
+    expect((await db.execute("PRAGMA foreign_keys", [])).rows).toEqual([[1n]]);
+  });
+
   it("keeps a transaction on one server connection: a rollback undoes its writes", async () => {
     const db = session(scheme);
     const t = table();

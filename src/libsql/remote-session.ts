@@ -4,8 +4,10 @@
 //
 // knex's BEGIN is not sent on its own: it goes out in one Hrana batch with the transaction's
 // first statement, which runs only if BEGIN did. A transaction costs its statements' round
-// trips and no more. A pool's sessions share their pragmas (pool-pragmas.ts) and take turns
-// at transactions (transaction-turns.ts).
+// trips and no more. A sequence knex announces (expectSequence: a table and its indexes,
+// SQLite's table rebuild) goes out in one batch too, each statement only if the one before it
+// succeeded, as knex would run them. A pool's sessions share their pragmas (pool-pragmas.ts)
+// and take turns at transactions (transaction-turns.ts).
 //
 // Connections break: the server forgets an HTTP stream after 10 s idle, a WebSocket dies
 // with its TCP connection, a server restarts. Outside a transaction the session then opens a
@@ -26,7 +28,7 @@ import {
   wasRefusedUnrun,
 } from "./remote-errors";
 import { remotePoolState, type RemotePoolState } from "./remote-pool";
-import type { Session, SqlResult } from "./session";
+import type { Session, SqlResult, Statement } from "./session";
 import { classify, textToSend, type StatementKind } from "./statements";
 import type { SqlValue } from "./values";
 
@@ -58,6 +60,12 @@ export class RemoteSession implements Session {
   private lostBecause: LibsqlConnectionError | undefined;
   /** The version of the pool's pragmas that the current stream has applied (0: none). */
   private streamPragmas = 0;
+  /** A sequence knex announced, not begun yet (expectSequence). */
+  private expected: readonly Statement[] = [];
+  /** The rest of a sequence sent ahead in one batch: each statement's answer, in knex's order. */
+  private ahead: Array<Statement & { answer: Promise<hrana.RowsResult> }> = [];
+  /** How many statements the request being sent carries, for its time budget over HTTP. */
+  private requestStatements = 1;
 
   constructor(
     private readonly target: RemoteTarget,
@@ -87,6 +95,11 @@ export class RemoteSession implements Session {
       this.endTransaction();
       return NO_ROWS;
     }
+    if (this.transaction === "open" && kind.type === "pragma" && kind.name === "foreign_keys") {
+      // SQLite ignores it inside a transaction, and says so in its documentation. knex's table
+      // rebuild sets it off and on around each rebuild, and Strapi rebuilds inside one.
+      return NO_ROWS;
+    }
 
     let result: hrana.RowsResult;
     // A write outside a transaction waits for the pool's turn, as a BEGIN does, and holds it
@@ -96,7 +109,7 @@ export class RemoteSession implements Session {
     if (alone) await this.pool.turns.take();
     const sentAt = Date.now();
     try {
-      result = await this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args));
+      result = await (this.inSequence(sql, args) ?? this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args)));
     } catch (error) {
       return this.failed(error, kind);
     } finally {
@@ -110,6 +123,12 @@ export class RemoteSession implements Session {
       rowsAffected: result.affectedRowCount,
       lastInsertRowid: result.lastInsertRowid,
     };
+  }
+
+  expectSequence(statements: readonly Statement[]): void {
+    // Only statements that change no session state here: a BEGIN, COMMIT or pragma takes its own path.
+    const plain = statements.every(({ sql }) => ["other", "read"].includes(classify(sql).type));
+    this.expected = plain && statements.length > 1 ? statements : [];
   }
 
   async close(): Promise<void> {
@@ -161,6 +180,74 @@ export class RemoteSession implements Session {
     return this.target.transport === "http" ? pending : withDeadline(pending, this.timeouts.requestMs, () => client.close());
   }
 
+  /**
+   * The answer to this statement if it belongs to an announced sequence: taken from the batch
+   * sent ahead, or the batch is sent now, when this is the sequence's first statement inside an
+   * open transaction (outside one, each write takes the pool's turn on its own). Undefined: send
+   * it as usual.
+   */
+  private inSequence(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> | undefined {
+    const next = this.ahead.shift();
+    if (next) {
+      if (sameStatement(next, sql, args)) return next.answer;
+      // knex went another way. What was sent ahead ran, in order, before this statement, and
+      // only while each one before it succeeded: knex stops at the first failure as well.
+      this.ahead = [];
+    }
+    const [first, ...rest] = this.expected;
+    if (!first) return undefined;
+    if (!sameStatement(first, sql, args)) {
+      // knex's table rebuild sets foreign_keys and opens a savepoint between announcing it and running it.
+      if (!/^\s*(savepoint|pragma)\b/i.test(sql)) this.expected = [];
+      return undefined;
+    }
+    this.expected = [];
+    if (this.transaction !== "open") return undefined;
+    const [answer, ...later] = this.sendAhead([first, ...rest]);
+    this.ahead = rest.map((statement, index) => ({ ...statement, answer: later[index]! }));
+    return answer;
+  }
+
+  /** The statements in one batch, each run only if the one before it succeeded; their answers, in order. */
+  private sendAhead(statements: readonly Statement[]): Promise<hrana.RowsResult>[] {
+    const executed = this.pool.health.oneAtATimeUntilAnswered(async () => {
+      const client = await this.connect();
+      const stream = this.currentStream(client);
+      this.lastUsed = Date.now();
+      const batch = stream.batch(false);
+      let previous: hrana.BatchStep | undefined;
+      const outputs = statements.map(({ sql, args }) => {
+        const step = batch.step();
+        if (previous) step.condition(hrana.BatchCond.ok(previous));
+        previous = step;
+        const output = step.query(new hrana.Stmt(sql).bindIndexes(args));
+        // Settles when execute() does; when the batch itself fails it never settles.
+        output.catch(() => undefined);
+        return output;
+      });
+      // Each statement keeps the time it would have had on its own.
+      const budgetMs = this.timeouts.requestMs * statements.length;
+      this.requestStatements = statements.length;
+      try {
+        const execution = batch.execute();
+        await (this.target.transport === "http" ? execution : withDeadline(execution, budgetMs, () => client.close()));
+      } finally {
+        this.requestStatements = 1;
+      }
+      return outputs;
+    });
+    return statements.map((_, index) => {
+      const answer = executed.then(async (outputs) => {
+        const result = await outputs[index];
+        if (result === undefined) throw new Error("libsql: the server skipped a statement of a sequence after one before it failed");
+        return result;
+      });
+      // Reported to whoever asks for it: knex never asks for those after a failed one.
+      answer.catch(() => undefined);
+      return answer;
+    });
+  }
+
   /** Takes the pool's writer turn for the transaction; BEGIN itself waits for the first statement. */
   private async begin(sql: string): Promise<SqlResult> {
     await this.pool.turns.take();
@@ -204,6 +291,8 @@ export class RemoteSession implements Session {
   private endTransaction(): void {
     this.transaction = "none";
     this.beginSql = undefined;
+    this.expected = [];
+    this.ahead = [];
     if (this.holdsTurn) {
       this.holdsTurn = false;
       this.pool.turns.give();
@@ -330,7 +419,7 @@ export class RemoteSession implements Session {
     const { endpoint, authToken } = this.target;
     return this.target.transport === "ws"
       ? hrana.openWs(endpoint, authToken)
-      : hrana.openHttp(endpoint, authToken, fetchForHrana(this.timeouts.requestMs));
+      : hrana.openHttp(endpoint, authToken, fetchForHrana(() => this.timeouts.requestMs * this.requestStatements));
   }
 
   private dropStream(): void {
@@ -341,6 +430,8 @@ export class RemoteSession implements Session {
   private loseTransaction(because: LibsqlConnectionError): void {
     this.transaction = "lost";
     this.beginSql = undefined;
+    this.expected = [];
+    this.ahead = [];
     this.lostBecause = because;
   }
 
@@ -352,4 +443,8 @@ export class RemoteSession implements Session {
       if (this.streamPragmas === version - 1) this.streamPragmas = version;
     }
   }
+}
+
+function sameStatement(statement: Statement, sql: string, args: readonly SqlValue[]): boolean {
+  return statement.sql === sql && statement.args.length === args.length && statement.args.every((arg, index) => arg === args[index]);
 }

@@ -28,7 +28,7 @@ import { runOnFile } from "./file-session";
 import { LibsqlConnectionError } from "./remote-errors";
 import type { RemotePoolState } from "./remote-pool";
 import { RemoteSession } from "./remote-session";
-import type { Session, SqlResult } from "./session";
+import type { Session, SqlResult, Statement } from "./session";
 import { classify, type StatementKind } from "./statements";
 import type { SqlValue } from "./values";
 
@@ -66,6 +66,11 @@ export class ReplicaSession implements Session {
       return this.onPrimary(kind, sql, args);
     }
     return this.replica.read(sql, args);
+  }
+
+  expectSequence(statements: readonly Statement[]): void {
+    // Inside a transaction every statement goes to the primary, which may send them together.
+    if (this.inTransaction) this.primary.expectSequence?.(statements);
   }
 
   async close(): Promise<void> {

@@ -11,8 +11,20 @@ export interface SqlResult {
   lastInsertRowid: bigint | undefined;
 }
 
+export interface Statement {
+  sql: string;
+  args: readonly SqlValue[];
+}
+
 export interface Session {
   execute(sql: string, args: readonly SqlValue[]): Promise<SqlResult>;
+  /**
+   * knex is about to run these statements one after another on this session, stopping at the
+   * first that fails, with nothing in between that depends on their answers (a table and its
+   * indexes; SQLite's table rebuild). A session that pays a round trip per statement may send
+   * them together when the first is executed; each execute() still gets its own answer.
+   */
+  expectSequence?(statements: readonly Statement[]): void;
   close(): Promise<void>;
 }
 
