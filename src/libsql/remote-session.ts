@@ -4,9 +4,9 @@
 //
 // knex's BEGIN is not sent on its own: it goes out in one Hrana batch with the transaction's
 // first statement, which runs only if BEGIN did. A transaction costs its statements' round
-// trips and no more. A sequence knex announces (expectSequence: a table and its indexes,
-// SQLite's table rebuild) goes out in one batch too, each statement only if the one before it
-// succeeded, as knex would run them. A pool's sessions share their pragmas (pool-pragmas.ts)
+// trips and no more. A SAVEPOINT goes out with the statement after it in the same way, and a
+// sequence knex announces (expectSequence: a table and its indexes, SQLite's table rebuild) in
+// one batch, each statement only if the one before it succeeded, as knex would run them. A pool's sessions share their pragmas (pool-pragmas.ts)
 // and take turns at transactions (transaction-turns.ts).
 //
 // Connections break: the server forgets an HTTP stream after 10 s idle, a WebSocket dies
@@ -66,6 +66,8 @@ export class RemoteSession implements Session {
   private ahead: Array<Statement & { answer: Promise<hrana.RowsResult> }> = [];
   /** How many statements the request being sent carries, for its time budget over HTTP. */
   private requestStatements = 1;
+  /** SAVEPOINTs knex sent inside the open transaction, to go out with the next statement. */
+  private savepoints: string[] = [];
 
   constructor(
     private readonly target: RemoteTarget,
@@ -93,6 +95,13 @@ export class RemoteSession implements Session {
     if (this.transaction === "pending" && (kind.type === "commit" || kind.type === "rollback")) {
       // Nothing of the transaction reached the server, so there is nothing to end there.
       this.endTransaction();
+      return NO_ROWS;
+    }
+    if (this.transaction === "open" && /^\s*savepoint\b/i.test(sql)) {
+      // knex opens a savepoint for a nested transaction (SQLite's table rebuild makes two) and
+      // waits for it before the first statement inside. It goes out with that statement, which
+      // runs only if the savepoint opened; a transaction that ends first never needed it.
+      this.savepoints.push(sql);
       return NO_ROWS;
     }
     if (this.transaction === "open" && kind.type === "pragma" && kind.name === "foreign_keys") {
@@ -166,7 +175,10 @@ export class RemoteSession implements Session {
     if (!this.serverMayHoldTransaction()) this.catchUpPragmas(stream);
     const stmt = new hrana.Stmt(sql).bindIndexes(args);
     let pending: Promise<hrana.RowsResult>;
-    if (this.beginSql === undefined) {
+    if (this.beginSql === undefined && this.savepoints.length > 0) {
+      // The deadline is the batch's own (sendChained).
+      return this.afterSavepoints(client, stream, stmt);
+    } else if (this.beginSql === undefined) {
       pending = stream.query(stmt);
     } else {
       const beginning = this.beginWith(stream, this.beginSql, stmt);
@@ -214,27 +226,7 @@ export class RemoteSession implements Session {
       const client = await this.connect();
       const stream = this.currentStream(client);
       this.lastUsed = Date.now();
-      const batch = stream.batch(false);
-      let previous: hrana.BatchStep | undefined;
-      const outputs = statements.map(({ sql, args }) => {
-        const step = batch.step();
-        if (previous) step.condition(hrana.BatchCond.ok(previous));
-        previous = step;
-        const output = step.query(new hrana.Stmt(sql).bindIndexes(args));
-        // Settles when execute() does; when the batch itself fails it never settles.
-        output.catch(() => undefined);
-        return output;
-      });
-      // Each statement keeps the time it would have had on its own.
-      const budgetMs = this.timeouts.requestMs * statements.length;
-      this.requestStatements = statements.length;
-      try {
-        const execution = batch.execute();
-        await (this.target.transport === "http" ? execution : withDeadline(execution, budgetMs, () => client.close()));
-      } finally {
-        this.requestStatements = 1;
-      }
-      return outputs;
+      return this.sendChained(client, stream, statements.map(({ sql, args }) => new hrana.Stmt(sql).bindIndexes(args)));
     });
     return statements.map((_, index) => {
       const answer = executed.then(async (outputs) => {
@@ -246,6 +238,45 @@ export class RemoteSession implements Session {
       answer.catch(() => undefined);
       return answer;
     });
+  }
+
+  /** `stmt` after the savepoints knex opened since the last statement, in one batch. */
+  private async afterSavepoints(client: hrana.Client, stream: hrana.Stream, stmt: hrana.Stmt): Promise<hrana.RowsResult> {
+    const [result] = await this.sendChained(client, stream, [stmt]);
+    const answer = await result;
+    if (answer === undefined) throw new Error("libsql: the server skipped a statement after a savepoint it did not open");
+    return answer;
+  }
+
+  /**
+   * One batch: the savepoints waiting to go out (see execute), then `statements`, each step run
+   * only if the one before it succeeded. Resolves to the statements' outputs once the batch is
+   * answered; a savepoint that failed rejects it with its own error.
+   */
+  private async sendChained(client: hrana.Client, stream: hrana.Stream, statements: hrana.Stmt[]): Promise<Array<Promise<hrana.RowsResult | undefined>>> {
+    const savepoints = this.savepoints.map((sql) => new hrana.Stmt(sql));
+    this.savepoints = [];
+    const batch = stream.batch(false);
+    let previous: hrana.BatchStep | undefined;
+    const outputs = [...savepoints, ...statements].map((stmt) => {
+      const step = batch.step();
+      if (previous) step.condition(hrana.BatchCond.ok(previous));
+      previous = step;
+      const output = step.query(stmt);
+      // Settles when execute() does; when the batch itself fails it never settles.
+      output.catch(() => undefined);
+      return output;
+    });
+    // Each statement keeps the time it would have had on its own.
+    this.requestStatements = outputs.length;
+    try {
+      const execution = batch.execute();
+      await (this.target.transport === "http" ? execution : withDeadline(execution, this.timeouts.requestMs * outputs.length, () => client.close()));
+    } finally {
+      this.requestStatements = 1;
+    }
+    for (const savepoint of outputs.slice(0, savepoints.length)) await savepoint;
+    return outputs.slice(savepoints.length);
   }
 
   /** Takes the pool's writer turn for the transaction; BEGIN itself waits for the first statement. */
@@ -293,6 +324,7 @@ export class RemoteSession implements Session {
     this.beginSql = undefined;
     this.expected = [];
     this.ahead = [];
+    this.savepoints = [];
     if (this.holdsTurn) {
       this.holdsTurn = false;
       this.pool.turns.give();
@@ -432,6 +464,7 @@ export class RemoteSession implements Session {
     this.beginSql = undefined;
     this.expected = [];
     this.ahead = [];
+    this.savepoints = [];
     this.lostBecause = because;
   }
 
