@@ -6,8 +6,9 @@
 // first statement, which runs only if BEGIN did. A transaction costs its statements' round
 // trips and no more. A SAVEPOINT goes out with the statement after it in the same way, and a
 // sequence knex announces (expectSequence: a table and its indexes, SQLite's table rebuild) in
-// one batch, each statement only if the one before it succeeded, as knex would run them. A pool's sessions share their pragmas (pool-pragmas.ts)
-// and take turns at transactions (transaction-turns.ts).
+// one batch, each statement only if the one before it succeeded, as knex would run them. A
+// pool's sessions share their pragmas (pool-pragmas.ts) and take turns at transactions
+// (transaction-turns.ts).
 //
 // Connections break: the server forgets an HTTP stream after 10 s idle, a WebSocket dies
 // with its TCP connection, a server restarts. Outside a transaction the session then opens a
