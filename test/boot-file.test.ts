@@ -30,7 +30,8 @@ describe("Strapi on a local libSQL file", () => {
   const database = join(scratch, "nested", "folder", "data.db");
 
   it("boots, serves CRUD with relations, search and filters, and re-syncs on restart", async () => {
-    const first = await boot({ DATABASE_URL: `file:${database}` });
+    // An empty DATABASE_CONNECTION_TIMEOUT= in .env means the default (env.int read it as NaN).
+    const first = await boot({ DATABASE_URL: `file:${database}`, DATABASE_CONNECTION_TIMEOUT: "" });
     expect(first.output()).not.toMatch(/error/i);
     expect(existsSync(database)).toBe(true);
     await runCrudScenario(await apiWithToken(first.baseUrl), "first");

@@ -22,7 +22,12 @@ export interface StrapiOptions {
   readyTimeoutMs?: number;
 }
 
-/** Settings a developer's .env could hold that must not leak into a test's Strapi. */
+/**
+ * Settings a developer's .env could hold that must not leak into a test's Strapi: set empty,
+ * which Strapi's dotenv leaves alone, except where an app of Strapi's own template would read
+ * "" as a broken value (env.int gives NaN); that one is set to the template's default.
+ */
+const NEUTRAL_VALUES: Record<string, string> = { DATABASE_CONNECTION_TIMEOUT: "60000" };
 export const DATABASE_VARIABLES = [
   "DATABASE_CLIENT",
   "DATABASE_URL",
@@ -47,7 +52,7 @@ const secret = () => randomBytes(16).toString("base64");
 function spawnStrapi(args: string[], extraEnv: Record<string, string>, appDir = APP_DIR): { child: ChildProcess; output: () => string } {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
-    ...Object.fromEntries(DATABASE_VARIABLES.map((name) => [name, ""])),
+    ...Object.fromEntries(DATABASE_VARIABLES.map((name) => [name, NEUTRAL_VALUES[name] ?? ""])),
     HOST: "127.0.0.1",
     APP_KEYS: `${secret()},${secret()}`,
     API_TOKEN_SALT: secret(),
