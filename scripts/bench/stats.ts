@@ -31,9 +31,13 @@ export async function runAtConcurrency(count: number, concurrency: number, task:
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  const wallMs = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return { requests: count, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), requestsPerSecond: (count / wallMs) * 1000 };
+  return measured(latencies, performance.now() - started);
+}
+
+/** p50 and p95 of `latencies`, and requests/s over `elapsedMs`. */
+function measured(latencies: number[], elapsedMs: number): Measured {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { requests: latencies.length, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), requestsPerSecond: (latencies.length / elapsedMs) * 1000 };
 }
 
 /**
@@ -54,10 +58,6 @@ export async function runAlternately(
       latencies[side]!.push(performance.now() - t0);
     }
   }
-  const measured = (ms: number[]): Measured => {
-    const sorted = [...ms].sort((a, b) => a - b);
-    const total = ms.reduce((sum, value) => sum + value, 0);
-    return { requests: count, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), requestsPerSecond: (count / total) * 1000 };
-  };
-  return [measured(latencies[0]), measured(latencies[1])];
+  const summed = (ms: number[]) => ms.reduce((sum, value) => sum + value, 0);
+  return [measured(latencies[0], summed(latencies[0])), measured(latencies[1], summed(latencies[1]))];
 }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import knex, { type Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSqld, type SqldServer } from "../../test/helpers/sqld";
-import { startTcpProxy, type TcpProxy } from "../../test/helpers/tcp-proxy";
+import { roundTripsOf, startTcpProxy, type TcpProxy } from "../../test/helpers/tcp-proxy";
 import { startTcpProxyProcess } from "../../test/helpers/tcp-proxy-process";
 import { APP_DIR } from "../../scripts/lib/strapi-process";
 import { resolveLoadedDatabasePackage } from "../../scripts/lib/verify";
@@ -80,17 +80,12 @@ describe.each(["ws", "http"] as const)("schema changes over %s: knex's statement
   afterAll(async () => {
     await schema?.destroy();
   });
-  const roundTripsOf = async (work: () => Promise<unknown>) => {
-    const before = proxy.roundTrips();
-    await work();
-    return proxy.roundTrips() - before;
-  };
 
   it("creates a table with its indexes in one round trip, and adds a foreign key (SQLite's table rebuild) keeping its rows", async () => {
     const [parent, child] = [`parent_${scheme}`, `child_${scheme}`];
     await schema.transaction(async (trx) => {
       await trx.schema.createTable(parent, (t) => t.increments("id"));
-      const createTrips = await roundTripsOf(() =>
+      const createTrips = await roundTripsOf(proxy, () =>
         trx.schema.createTable(child, (t) => {
           t.increments("id");
           t.string("name").index();
@@ -101,7 +96,7 @@ describe.each(["ws", "http"] as const)("schema changes over %s: knex's statement
       expect(createTrips).toBe(1);
       await trx(parent).insert({ id: 1 });
       await trx(child).insert({ name: "kept", parent_id: 1 });
-      const rebuildTrips = await roundTripsOf(() => trx.schema.alterTable(child, (t) => t.foreign("parent_id").references("id").inTable(parent).onDelete("CASCADE")));
+      const rebuildTrips = await roundTripsOf(proxy, () => trx.schema.alterTable(child, (t) => t.foreign("parent_id").references("id").inTable(parent).onDelete("CASCADE")));
       // knex's own: [savepoint, read the table's SQL], release, read foreign_keys, [savepoint,
       // create the new table, copy, drop, rename, 2 indexes, foreign_key_check], release: 5 round
       // trips, each bracketed list in one batch. One by one, and with the setting of foreign_keys
@@ -120,7 +115,7 @@ describe.each(["ws", "http"] as const)("schema changes over %s: knex's statement
     await schema.raw(`create table ${table} (x integer primary key)`);
     await schema.transaction(async (trx) => {
       await trx(table).insert({ x: 1 });
-      const nestedTrips = await roundTripsOf(() =>
+      const nestedTrips = await roundTripsOf(proxy, () =>
         trx.transaction(async (nested) => {
           await nested(table).insert({ x: 2 });
         }),

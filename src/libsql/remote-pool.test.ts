@@ -3,6 +3,7 @@
 // turns; and a transaction costs the round trips of its statements, BEGIN none of its own.
 import { describe, expect, it } from "vitest";
 import { sqldBehindProxy } from "../../test/helpers/remote-sessions";
+import { roundTripsOf } from "../../test/helpers/tcp-proxy";
 import { remotePoolState, type RemotePoolState } from "./remote-pool";
 import { RemoteSession } from "./remote-session";
 
@@ -16,11 +17,7 @@ const table = () => `p${++tables}`;
 const foreignKeys = async (db: RemoteSession) => (await db.execute("pragma foreign_keys", [])).rows[0]?.[0];
 
 /** Round trips `work` makes through the proxy. */
-async function roundTrips(work: () => Promise<unknown>): Promise<number> {
-  const before = sqld.proxy.roundTrips();
-  await work();
-  return sqld.proxy.roundTrips() - before;
-}
+const roundTrips = (work: () => Promise<unknown>) => roundTripsOf(sqld.proxy, work);
 
 /** Two sessions of one pool; `a` wrote row 1 into table `t` in a transaction it keeps open. */
 async function writerAndOther(scheme: "http" | "ws") {

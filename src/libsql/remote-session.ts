@@ -175,11 +175,10 @@ export class RemoteSession implements Session {
     this.lastUsed = Date.now();
     if (!this.serverMayHoldTransaction()) this.catchUpPragmas(stream);
     const stmt = new hrana.Stmt(sql).bindIndexes(args);
+    // Savepoints wait only inside an open transaction; the batch has its own deadline.
+    if (this.savepoints.length > 0) return this.afterSavepoints(client, stream, stmt);
     let pending: Promise<hrana.RowsResult>;
-    if (this.beginSql === undefined && this.savepoints.length > 0) {
-      // The deadline is the batch's own (sendChained).
-      return this.afterSavepoints(client, stream, stmt);
-    } else if (this.beginSql === undefined) {
+    if (this.beginSql === undefined) {
       pending = stream.query(stmt);
     } else {
       const beginning = this.beginWith(stream, this.beginSql, stmt);
@@ -209,13 +208,10 @@ export class RemoteSession implements Session {
     }
     const [first, ...rest] = this.expected;
     if (!first) return undefined;
-    if (!sameStatement(first, sql, args)) {
-      // knex's table rebuild sets foreign_keys and opens a savepoint between announcing it and running it.
-      if (!/^\s*(savepoint|pragma)\b/i.test(sql)) this.expected = [];
-      return undefined;
-    }
+    // What knex's table rebuild sends between announcing its list and running it (a SAVEPOINT,
+    // foreign_keys) never gets here inside a transaction: execute() answers it first.
     this.expected = [];
-    if (this.transaction !== "open") return undefined;
+    if (!sameStatement(first, sql, args) || this.transaction !== "open") return undefined;
     const [answer, ...later] = this.sendAhead([first, ...rest]);
     this.ahead = rest.map((statement, index) => ({ ...statement, answer: later[index]! }));
     return answer;
@@ -230,11 +226,7 @@ export class RemoteSession implements Session {
       return this.sendChained(client, stream, statements.map(({ sql, args }) => new hrana.Stmt(sql).bindIndexes(args)));
     });
     return statements.map((_, index) => {
-      const answer = executed.then(async (outputs) => {
-        const result = await outputs[index];
-        if (result === undefined) throw new Error("libsql: the server skipped a statement of a sequence after one before it failed");
-        return result;
-      });
+      const answer = executed.then((answers) => answers[index]!);
       // Reported to whoever asks for it: knex never asks for those after a failed one.
       answer.catch(() => undefined);
       return answer;
@@ -243,18 +235,17 @@ export class RemoteSession implements Session {
 
   /** `stmt` after the savepoints knex opened since the last statement, in one batch. */
   private async afterSavepoints(client: hrana.Client, stream: hrana.Stream, stmt: hrana.Stmt): Promise<hrana.RowsResult> {
-    const [result] = await this.sendChained(client, stream, [stmt]);
-    const answer = await result;
-    if (answer === undefined) throw new Error("libsql: the server skipped a statement after a savepoint it did not open");
-    return answer;
+    const [answer] = await this.sendChained(client, stream, [stmt]);
+    return answer!;
   }
 
   /**
    * One batch: the savepoints waiting to go out (see execute), then `statements`, each step run
-   * only if the one before it succeeded. Resolves to the statements' outputs once the batch is
-   * answered; a savepoint that failed rejects it with its own error.
+   * only if the one before it succeeded. Resolves to the statements' answers once the batch is
+   * answered; a savepoint that failed rejects it with its own error, and a statement skipped
+   * after a failed one rejects.
    */
-  private async sendChained(client: hrana.Client, stream: hrana.Stream, statements: hrana.Stmt[]): Promise<Array<Promise<hrana.RowsResult | undefined>>> {
+  private async sendChained(client: hrana.Client, stream: hrana.Stream, statements: hrana.Stmt[]): Promise<Array<Promise<hrana.RowsResult>>> {
     const savepoints = this.savepoints.map((sql) => new hrana.Stmt(sql));
     this.savepoints = [];
     const batch = stream.batch(false);
@@ -277,7 +268,14 @@ export class RemoteSession implements Session {
       this.requestStatements = 1;
     }
     for (const savepoint of outputs.slice(0, savepoints.length)) await savepoint;
-    return outputs.slice(savepoints.length);
+    return outputs.slice(savepoints.length).map((output) => {
+      const answer = output.then((result) => {
+        if (result === undefined) throw new Error("libsql: the server skipped a statement after one before it in the same batch failed");
+        return result;
+      });
+      answer.catch(() => undefined);
+      return answer;
+    });
   }
 
   /** Takes the pool's writer turn for the transaction; BEGIN itself waits for the first statement. */
