@@ -16,6 +16,8 @@ export interface SqldServer {
   host: string;
   /** Holds the database and the JWT key pair. */
   dataDir: string;
+  /** The SQLite file of the server's default database, for tests that reach under the server. */
+  databaseFile: string;
   /** A read-write JWT without expiry. */
   authToken: string;
   /** "http://127.0.0.1:PORT", "ws://127.0.0.1:PORT" or "libsql://127.0.0.1:PORT?tls=0"; never a token. */
@@ -30,6 +32,8 @@ export interface SqldServer {
   stop(): Promise<void>;
   /** Stops, waits downForMs, starts again on the same data dir and port, waits until healthy. */
   restart(downForMs?: number): Promise<void>;
+  /** The last lines sqld printed, for failure messages. */
+  output(): string;
 }
 
 export interface StartSqldOptions {
@@ -258,6 +262,7 @@ async function bootServer(setup: ServerSetup): Promise<SqldServer> {
     port,
     host: HOST,
     dataDir,
+    databaseFile: join(dataDir, "data.sqld", "dbs", "default", "data"),
     authToken: signToken(),
     url: (scheme) => (scheme === "libsql" ? `libsql://${HOST}:${port}?tls=0` : `${scheme}://${HOST}:${port}`),
     signToken,
@@ -265,6 +270,7 @@ async function bootServer(setup: ServerSetup): Promise<SqldServer> {
       (stopping ??= terminate(running).then(() => {
         if (setup.removeDataDir) rmSync(dataDir, { recursive: true, force: true });
       })),
+    output: () => output.toString(),
     restart: async (downForMs = 0) => {
       if (stopping) throw new Error("restart() after stop(): the server is gone");
       await terminate(running);

@@ -11,6 +11,8 @@ export interface RemoteTimeouts {
   connectMs: number;
   /** How long one statement may take, including a BEGIN waiting for another writer's lock (sqld: up to 5 s). */
   requestMs: number;
+  /** How long a write the server refused as busy (another connection writing) is sent again: busy-retry.ts. */
+  busyMs: number;
 }
 
 /**
@@ -18,8 +20,9 @@ export interface RemoteTimeouts {
  * working server answers within DNS + TCP + TLS, well under a second even across continents;
  * and a boot against a host that never answers must end, with its one line, within 10 s.
  * 30 s for a statement: Strapi's own statements take milliseconds; this only ends a hang.
+ * 5 s of retries for a write refused as busy: SQLite's usual busy timeout.
  */
-export const DEFAULT_TIMEOUTS: RemoteTimeouts = { connectMs: 3_000, requestMs: 30_000 };
+export const DEFAULT_TIMEOUTS: RemoteTimeouts = { connectMs: 3_000, requestMs: 30_000, busyMs: 5_000 };
 
 export class LibsqlTimeoutError extends Error {
   override name = "LibsqlTimeoutError";

@@ -1,11 +1,13 @@
 // The remote session against a real sqld: what survives a stream the server forgot, a cut
-// connection, a restart, a server that never answers, and a second writer.
+// connection, a restart, a server that never answers, a second writer, and a locked database.
 import { createServer, type Server, type Socket } from "node:net";
+import Database = require("libsql");
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "../../scripts/lib/sqld";
 import { sqldBehindProxy, type SessionOptions } from "../../test/helpers/remote-sessions";
 import { startSqld, type SqldServer } from "../../test/helpers/sqld";
 import { roundTripsOf } from "../../test/helpers/tcp-proxy";
+import { DEFAULT_TIMEOUTS } from "./deadline";
 import { LibsqlConnectionError } from "./remote-errors";
 import { RemoteSession } from "./remote-session";
 
@@ -155,7 +157,7 @@ describe.each(["http", "ws"] as const)("RemoteSession over %s", (scheme) => {
   });
 
   it("fails a statement whose answer takes longer than the statement timeout, and serves the next one", async () => {
-    const db = session(scheme, { port: sqld.proxy.port, timeouts: { connectMs: 2_000, requestMs: 1_000 } });
+    const db = session(scheme, { port: sqld.proxy.port, timeouts: { connectMs: 2_000, requestMs: 1_000, busyMs: 5_000 } });
     const t = table();
     await db.execute(`create table ${t} (x integer)`, []);
     sqld.proxy.setLatency(3_000, "toClient");
@@ -284,6 +286,51 @@ describe("two sessions writing at once (two Strapi processes on one database)", 
   }, 30_000);
 });
 
+describe("another process holding the write lock of sqld's database file", () => {
+  // What an sqlite3 shell or a backup on the server does, and what a writer sqld queues meets
+  // when other writers keep committing: sqld answers SQLITE_BUSY within about 0.1 s.
+  const holdWriteLock = (ms: number): Promise<number> => {
+    const file = new Database(sqld.server.databaseFile);
+    file.exec("BEGIN IMMEDIATE");
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        file.exec("ROLLBACK");
+        file.close();
+        resolve(Date.now());
+      }, ms),
+    );
+  };
+
+  it.each(["http", "ws"] as const)("over %s: a write, and a transaction's BEGIN with its first statement, are sent again until it lets go", async (scheme) => {
+    const db = session(scheme);
+    const t = table();
+    await db.execute(`create table ${t} (x integer)`, []);
+
+    const released = holdWriteLock(600);
+    await db.execute(`insert into ${t} values (1)`, []);
+    expect(Date.now()).toBeGreaterThanOrEqual(await released);
+
+    const releasedAgain = holdWriteLock(600);
+    await db.execute("BEGIN;", []);
+    await db.execute(`insert into ${t} values (2)`, []);
+    await db.execute("COMMIT;", []);
+    expect(Date.now()).toBeGreaterThanOrEqual(await releasedAgain);
+    expect((await db.execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [2n]]);
+  });
+
+  it("fails the write with SQLite's own error once the busy timeout has passed, having written nothing", async () => {
+    const db = session("ws", { timeouts: { ...DEFAULT_TIMEOUTS, busyMs: 300 } });
+    const t = table();
+    await db.execute(`create table ${t} (x integer)`, []);
+    const released = holdWriteLock(2_000);
+    await expect(db.execute(`insert into ${t} values (1)`, [])).rejects.toThrow("database is locked");
+    // It gave up on its own, long before the lock was let go.
+    const gaveUpAt = Date.now();
+    expect(gaveUpAt).toBeLessThan(await released);
+    expect(await count(db, t)).toBe(0n);
+  });
+});
+
 describe("a server that accepts connections and never answers", () => {
   let silent: Server;
   let silentPort: number;
@@ -302,7 +349,7 @@ describe("a server that accepts connections and never answers", () => {
   });
 
   it.each(["http", "ws"] as const)("fails the first statement over %s after the connect timeout, naming it", async (scheme) => {
-    const db = session(scheme, { port: silentPort, timeouts: { connectMs: 1_000, requestMs: 60_000 } });
+    const db = session(scheme, { port: silentPort, timeouts: { connectMs: 1_000, requestMs: 60_000, busyMs: 5_000 } });
     const started = Date.now();
     await expect(db.execute("select 1", [])).rejects.toThrow(
       new RegExp(`^libsql: cannot use ${scheme}://127\\.0\\.0\\.1:${silentPort} \\(DATABASE_URL / connection\\.url\\): no answer within 1 s`),

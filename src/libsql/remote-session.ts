@@ -18,6 +18,7 @@
 // with the old one, so the session fails the transaction's statements until knex's ROLLBACK.
 import * as hrana from "@libsql/hrana-client";
 import type { LibsqlTarget } from "./connection-url";
+import { isBusy, retryWhileBusy } from "./busy-retry";
 import { DEFAULT_TIMEOUTS, withDeadline, type RemoteTimeouts } from "./deadline";
 import { fetchForHrana, probeHttp } from "./http-fetch";
 import {
@@ -119,7 +120,9 @@ export class RemoteSession implements Session {
     if (alone) await this.pool.turns.take();
     const sentAt = Date.now();
     try {
-      result = await (this.inSequence(sql, args) ?? this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args)));
+      const send = () => this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args));
+      // Another process's write may hold sqld's lock; refused as busy, this one ran nothing.
+      result = await (this.inSequence(sql, args) ?? (alone ? retryWhileBusy(send, this.timeouts.busyMs) : send()));
     } catch (error) {
       return this.failed(error, kind);
     } finally {
@@ -181,7 +184,10 @@ export class RemoteSession implements Session {
     if (this.beginSql === undefined) {
       pending = stream.query(stmt);
     } else {
-      const beginning = this.beginWith(stream, this.beginSql, stmt);
+      const begin = this.beginSql;
+      // A BEGIN refused as busy (another process writing) leaves the transaction pending: it
+      // and the statement after it ran nothing, so the batch can go again.
+      const beginning = retryWhileBusy(() => this.beginWith(stream, begin, stmt), this.timeouts.busyMs, (error) => isBusy(error) && this.transaction === "pending");
       this.beginning = beginning;
       void beginning.catch(() => undefined).finally(() => {
         if (this.beginning === beginning) this.beginning = undefined;

@@ -1,11 +1,12 @@
 // One writer at a time per remote pool: a transaction, or a single statement that may write.
 // A turn ends when the server answered the write, or the transaction's COMMIT or ROLLBACK.
-// Why not let the next writer wait on the server instead: sqld's lock wait (libsql-server's
-// busy_handler, sqld 0.24) wakes one waiter when a transaction ends and none when a write outside
-// a transaction does; a waiter it does not wake sleeps until the holder's 5 s transaction timeout,
-// and then steals the lock. Under that, test/resilience.test.ts saw writes stall 5 to 15 s and
-// requests left unanswered for 30 s, both when a write outside a transaction passed the turn on
-// once sent and when a COMMIT did. So a process's writes queue here, at no round trip, and reach
+// Why not let the next writer wait on the server instead: sqld 0.24 queues the writers waiting
+// for its lock (libsql-server's connection_manager.rs). A queued writer keeps the read snapshot
+// its statement began with, so it is refused as stale when the writer ahead of it commits and
+// goes to the back of the queue (busy-retry.ts); one the queue does not hand the turn to sleeps
+// until the holder's 5 s transaction timeout, and then steals the lock. Under that,
+// test/resilience.test.ts saw writes stall 5 to 15 s and requests left unanswered for 30 s, both
+// when a write outside a transaction passed the turn on once sent and when a COMMIT did. So a process's writes queue here, at no round trip, and reach
 // the server one at a time; only writers of other processes can meet on the server's lock. Reads
 // do not wait.
 
