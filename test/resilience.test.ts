@@ -3,7 +3,7 @@
 // processes share one sqld, one per transport (http://, ws://, libsql://?tls=0), each through
 // its own TCP proxy. The 60 s / 5 min idle and the 30 s load run in `pnpm test:soak`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkStored, failures, probeEach, runLoad, startFleet, type Fleet, type LoadResult } from "./helpers/fleet";
+import { checkStored, failures, probeEach, runLoad, startFleet, whatWentWrong, type Fleet, type LoadResult } from "./helpers/fleet";
 
 let fleet: Fleet;
 beforeAll(async () => {
@@ -75,7 +75,7 @@ describe("two Strapi processes on one sqld", () => {
 describe("sustained load", () => {
   it("serves mixed reads and creates for 8 s at 8 requests in flight per process, with no 5xx and every acknowledged create stored once", async () => {
     const result = await runLoad(fleet, { durationMs: 8_000, concurrency: 8, tag: "load" });
-    expect(failures(result)).toEqual({});
+    expect(failures(result), whatWentWrong(fleet, result)).toEqual({});
     expect(result.acknowledged.size).toBeGreaterThan(0);
     await expectStoredExactlyOnce(result, "load", false);
   }, 60_000);
@@ -94,12 +94,15 @@ describe("every connection cut under load", () => {
       }
     })();
     // Long enough past the second cut (due at ~3 s) that requests still start a second after it
-    // on a loaded machine, where the cutter's sleeps run late.
-    const result = await runLoad(fleet, { durationMs: 8_000, concurrency: 4, tag: "cut" });
+    // on a loaded machine, where the cutter's sleeps run late, and after the writes it stalls:
+    // an HTTP stream outlives its TCP connection, so sqld keeps the write lock of a transaction
+    // whose request was cut in flight until another writer takes it, at its 5 s transaction
+    // timeout. Meanwhile every process's writes wait, and with them, in 4 to 5 s, every worker.
+    const result = await runLoad(fleet, { durationMs: 12_000, concurrency: 4, tag: "cut" });
     await cutter;
     expectOnly200Or5xx(result);
     const afterCuts = result.log.filter((entry) => entry.startedAt > cuts[1]! + 1_000);
-    expect(afterCuts.length).toBeGreaterThan(0);
+    expect(afterCuts.length, JSON.stringify({ cuts, slowestMs: result.slowestMs, requests: result.requests })).toBeGreaterThan(0);
     expect(afterCuts.filter((entry) => entry.status !== 200)).toEqual([]);
     await expectStoredExactlyOnce(result, "cut", true);
     expect((await probeEach(fleet, "after cut")).every((status) => status === 200)).toBe(true);

@@ -161,6 +161,16 @@ export async function runLoad(fleet: Fleet, options: LoadOptions, nodes: FleetNo
   return result;
 }
 
+/**
+ * For a failure message: the first answers other than 200, and the end of each Strapi's log,
+ * where the error behind a 500 is printed.
+ */
+export function whatWentWrong(fleet: Fleet, result: LoadResult): string {
+  const logs = fleet.nodes.map((node) => `--- ${node.transport} Strapi, last lines:\n${node.strapi.output().slice(-2_500)}`);
+  const server = `--- sqld, last lines:\n${fleet.server.output().slice(-2_500)}`;
+  return [JSON.stringify(result.samples), ...logs, server].join("\n").replaceAll(fleet.server.authToken, "<token>");
+}
+
 /** Statuses other than 200, e.g. { 500: 3 }. */
 export function failures(result: LoadResult): Record<number, number> {
   return Object.fromEntries([...result.statuses].filter(([status]) => status !== 200));

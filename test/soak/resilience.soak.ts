@@ -5,7 +5,7 @@
 // weekly metrics job, scheduled at first boot + 5 min). The 5 min idle starts after that
 // job, so that the connections are really idle for 5 minutes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkStored, failures, runLoad, startFleet, type Fleet } from "../helpers/fleet";
+import { checkStored, failures, runLoad, startFleet, whatWentWrong, type Fleet } from "../helpers/fleet";
 
 let fleet: Fleet;
 let bootStarted: number;
@@ -36,7 +36,7 @@ describe("long idle and load", () => {
   it("30 s of load at 16 requests in flight per process: no 5xx, every acknowledged create stored once with its author", async () => {
     const result = await runLoad(fleet, { durationMs: 30_000, concurrency: 16, tag: "soak" });
     console.log(`soak load: ${result.requests} requests in 30 s (${Math.round(result.requests / 30)}/s), slowest ${result.slowestMs} ms`);
-    expect(failures(result), JSON.stringify(result.samples)).toEqual({});
+    expect(failures(result), whatWentWrong(fleet, result)).toEqual({});
     const check = await checkStored(fleet, result, "soak");
     expect(check).toMatchObject({ missing: [], duplicated: [], acknowledgedWithoutAuthor: [], withSeveralAuthors: [], unknown: [], strapiOrphans: [] });
   });
