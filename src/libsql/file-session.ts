@@ -9,11 +9,16 @@ import type { LibsqlTarget } from "./connection-url";
 import type { Session, SqlResult } from "./session";
 import type { SqlValue } from "./values";
 
+/** How long a statement waits for another connection's write lock: better-sqlite3's default. */
+const FILE_BUSY_TIMEOUT_MS = 5_000;
+
 export async function openFileSession(target: Extract<LibsqlTarget, { kind: "file" }>): Promise<Session> {
   // Strapi's SQLite dialect creates the database's folder; a fresh clone has no .tmp/ yet.
   mkdirSync(dirname(resolve(target.path)), { recursive: true });
   // An embedded replica (target.replicaOf) is replica-session.ts's.
-  return new FileSession(new Database(target.path));
+  // libsql waits for no lock unless told; better-sqlite3, Strapi's own SQLite, waits 5 s. So
+  // does this, when another process (a second Strapi, `strapi import`) is writing the file.
+  return new FileSession(new Database(target.path, { timeout: FILE_BUSY_TIMEOUT_MS }));
 }
 
 class FileSession implements Session {
