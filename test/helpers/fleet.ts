@@ -162,8 +162,8 @@ export async function runLoad(fleet: Fleet, options: LoadOptions, nodes: FleetNo
 }
 
 /**
- * For a failure message: the first answers other than 200, and the end of each Strapi's log,
- * where the error behind a 500 is printed.
+ * For a failure message: the first answers other than 200, and the end of each Strapi's log
+ * (where the error behind a 500 is printed) and of sqld's.
  */
 export function whatWentWrong(fleet: Fleet, result: LoadResult): string {
   const logs = fleet.nodes.map((node) => `--- ${node.transport} Strapi, last lines:\n${node.strapi.output().slice(-2_500)}`);
