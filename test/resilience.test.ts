@@ -20,7 +20,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * into 400 "Invalid relations".
  */
 function expectOnly200Or5xx(result: LoadResult): void {
-  const context = JSON.stringify({ failures: failures(result), samples: result.samples });
+  const context = whatWentWrong(fleet, result);
   const isServerError = (status: number) => status >= 500 && status < 600;
   expect([...result.statuses.keys()].filter((status) => status !== 200 && status !== 400 && !isServerError(status)), context).toEqual([]);
   const strapiValidator = (entry: LoadResult["clientErrors"][number]) =>

@@ -8,6 +8,9 @@
 // so it is sent again, on the same connection, after a short random pause, until the busy
 // timeout SQLite users know (better-sqlite3's 5 s) has passed.
 
+/** How long a write waits for another connection's lock: SQLite's usual busy timeout, better-sqlite3's default. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
 /** Whether the server refused the statement because another connection was writing. */
 export function isBusy(error: unknown): boolean {
   return error instanceof Error && (error as { code?: unknown }).code === "SQLITE_BUSY";

@@ -1,6 +1,7 @@
 // How long a remote statement may take. A server that accepts the TCP connection and never
 // answers (a hung host, a black-holing firewall) would otherwise hold a request, and the
 // boot, forever: neither fetch nor the WebSocket has a timeout of its own.
+import { BUSY_TIMEOUT_MS } from "./busy-retry";
 
 export interface RemoteTimeouts {
   /**
@@ -20,9 +21,9 @@ export interface RemoteTimeouts {
  * working server answers within DNS + TCP + TLS, well under a second even across continents;
  * and a boot against a host that never answers must end, with its one line, within 10 s.
  * 30 s for a statement: Strapi's own statements take milliseconds; this only ends a hang.
- * 5 s of retries for a write refused as busy: SQLite's usual busy timeout.
+ * 5 s of retries for a write refused as busy (busy-retry.ts).
  */
-export const DEFAULT_TIMEOUTS: RemoteTimeouts = { connectMs: 3_000, requestMs: 30_000, busyMs: 5_000 };
+export const DEFAULT_TIMEOUTS: RemoteTimeouts = { connectMs: 3_000, requestMs: 30_000, busyMs: BUSY_TIMEOUT_MS };
 
 export class LibsqlTimeoutError extends Error {
   override name = "LibsqlTimeoutError";

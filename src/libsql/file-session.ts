@@ -5,12 +5,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database = require("libsql");
+import { BUSY_TIMEOUT_MS } from "./busy-retry";
 import type { LibsqlTarget } from "./connection-url";
 import type { Session, SqlResult } from "./session";
 import type { SqlValue } from "./values";
-
-/** How long a statement waits for another connection's write lock: better-sqlite3's default. */
-const FILE_BUSY_TIMEOUT_MS = 5_000;
 
 export async function openFileSession(target: Extract<LibsqlTarget, { kind: "file" }>): Promise<Session> {
   // Strapi's SQLite dialect creates the database's folder; a fresh clone has no .tmp/ yet.
@@ -18,7 +16,7 @@ export async function openFileSession(target: Extract<LibsqlTarget, { kind: "fil
   // An embedded replica (target.replicaOf) is replica-session.ts's.
   // libsql waits for no lock unless told; better-sqlite3, Strapi's own SQLite, waits 5 s. So
   // does this, when another process (a second Strapi, `strapi import`) is writing the file.
-  return new FileSession(new Database(target.path, { timeout: FILE_BUSY_TIMEOUT_MS }));
+  return new FileSession(new Database(target.path, { timeout: BUSY_TIMEOUT_MS }));
 }
 
 class FileSession implements Session {
