@@ -58,6 +58,10 @@ export class RemoteSession implements Session {
   private beginning: Promise<unknown> | undefined;
   /** Whether this session holds the pool's transaction turn. */
   private holdsTurn = false;
+  /** The pending transaction's request for the turn, while its first statements wait for it. */
+  private turnRequest: Promise<void> | undefined;
+  /** Counts BEGINs, so that a turn granted after its transaction ended is passed on. */
+  private transactionsBegun = 0;
   /** Why, as the error the transaction's later statements get (a fresh one each time: knex prefixes its SQL). */
   private lostBecause: LibsqlConnectionError | undefined;
   /** The version of the pool's pragmas that the current stream has applied (0: none). */
@@ -110,6 +114,17 @@ export class RemoteSession implements Session {
       // SQLite ignores it inside a transaction, and says so in its documentation. knex's table
       // rebuild sets it off and on around each rebuild, and Strapi rebuilds inside one.
       return NO_ROWS;
+    }
+    if (this.transaction === "pending" && !this.holdsTurn) {
+      // The BEGIN goes out with this statement, so the transaction takes the pool's writer turn
+      // now: one that sends nothing (Strapi's update opens one with no statement in it) waits
+      // for no other writer.
+      const transaction = this.transactionsBegun;
+      await this.takeTurnForTransaction();
+      if (this.transactionsBegun !== transaction || this.transaction === "none") {
+        throw new Error("libsql: the transaction ended before this statement of it could run; it ran nothing");
+      }
+      return this.execute(sql, args);
     }
 
     let result: hrana.RowsResult;
@@ -284,13 +299,25 @@ export class RemoteSession implements Session {
     });
   }
 
-  /** Takes the pool's writer turn for the transaction; BEGIN itself waits for the first statement. */
-  private async begin(sql: string): Promise<SqlResult> {
-    await this.pool.turns.take();
-    this.holdsTurn = true;
+  /** BEGIN waits for the transaction's first statement, and so does the pool's writer turn. */
+  private begin(sql: string): Promise<SqlResult> {
     this.transaction = "pending";
     this.beginSql = sql;
-    return NO_ROWS;
+    this.transactionsBegun += 1;
+    return Promise.resolve(NO_ROWS);
+  }
+
+  /** One request for the turn per transaction, however many of its first statements wait for it. */
+  private takeTurnForTransaction(): Promise<void> {
+    if (!this.turnRequest) {
+      const transaction = this.transactionsBegun;
+      this.turnRequest = this.pool.turns.take().then(() => {
+        if (this.transaction === "pending" && this.transactionsBegun === transaction) this.holdsTurn = true;
+        // knex ended the transaction while its statement waited: the turn is not this session's to keep.
+        else this.pool.turns.give();
+      });
+    }
+    return this.turnRequest;
   }
 
   /** BEGIN and the transaction's first statement in one batch: one round trip, and the statement runs only inside the transaction. */
@@ -330,6 +357,7 @@ export class RemoteSession implements Session {
     this.expected = [];
     this.ahead = [];
     this.savepoints = [];
+    this.turnRequest = undefined;
     if (this.holdsTurn) {
       this.holdsTurn = false;
       this.pool.turns.give();

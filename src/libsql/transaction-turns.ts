@@ -1,5 +1,6 @@
 // One writer at a time per remote pool: a transaction, or a single statement that may write.
-// A turn ends when the server answered the write, or the transaction's COMMIT or ROLLBACK.
+// A transaction takes the turn with its first statement, which carries its BEGIN to the server;
+// a turn ends when the server answered the write, or the transaction's COMMIT or ROLLBACK.
 // Why not let the next writer wait on the server instead: sqld 0.24 queues the writers waiting
 // for its lock (libsql-server's connection_manager.rs). A queued writer keeps the read snapshot
 // its statement began with, so it is refused as stale when the writer ahead of it commits and
