@@ -121,16 +121,16 @@ export class RemoteSession implements Session {
       // for no other writer.
       const transaction = this.transactionsBegun;
       await this.takeTurnForTransaction();
-      if (this.transactionsBegun !== transaction || this.transaction === "none") {
+      if (this.endedSince(transaction)) {
         throw new Error("libsql: the transaction ended before this statement of it could run; it ran nothing");
       }
       return this.execute(sql, args);
     }
 
     let result: hrana.RowsResult;
-    // A write outside a transaction waits for the pool's turn, as a BEGIN does, and holds it
-    // until answered; a transaction holds it until its COMMIT is answered (transaction-turns.ts
-    // says why no writer may reach sqld while another's is still on its way).
+    // A write outside a transaction waits for the pool's turn, as a transaction's first statement
+    // does, and holds it until answered; a transaction holds it until its COMMIT is answered
+    // (transaction-turns.ts says why no writer may reach sqld while another's is still on its way).
     const alone = this.transaction === "none" && kind.type === "other";
     if (alone) await this.pool.turns.take();
     const sentAt = Date.now();
@@ -305,6 +305,11 @@ export class RemoteSession implements Session {
     this.beginSql = sql;
     this.transactionsBegun += 1;
     return Promise.resolve(NO_ROWS);
+  }
+
+  /** Whether the transaction that was the `transaction`th BEGIN is over (knex ended it, or began another). */
+  private endedSince(transaction: number): boolean {
+    return this.transactionsBegun !== transaction || this.transaction === "none";
   }
 
   /** One request for the turn per transaction, however many of its first statements wait for it. */
