@@ -157,7 +157,7 @@ describe.each(["http", "ws"] as const)("RemoteSession over %s", (scheme) => {
   });
 
   it("fails a statement whose answer takes longer than the statement timeout, and serves the next one", async () => {
-    const db = session(scheme, { port: sqld.proxy.port, timeouts: { connectMs: 2_000, requestMs: 1_000, busyMs: 5_000 } });
+    const db = session(scheme, { port: sqld.proxy.port, timeouts: { ...DEFAULT_TIMEOUTS, connectMs: 2_000, requestMs: 1_000 } });
     const t = table();
     await db.execute(`create table ${t} (x integer)`, []);
     sqld.proxy.setLatency(3_000, "toClient");
@@ -349,7 +349,7 @@ describe("a server that accepts connections and never answers", () => {
   });
 
   it.each(["http", "ws"] as const)("fails the first statement over %s after the connect timeout, naming it", async (scheme) => {
-    const db = session(scheme, { port: silentPort, timeouts: { connectMs: 1_000, requestMs: 60_000, busyMs: 5_000 } });
+    const db = session(scheme, { port: silentPort, timeouts: { ...DEFAULT_TIMEOUTS, connectMs: 1_000, requestMs: 60_000 } });
     const started = Date.now();
     await expect(db.execute("select 1", [])).rejects.toThrow(
       new RegExp(`^libsql: cannot use ${scheme}://127\\.0\\.0\\.1:${silentPort} \\(DATABASE_URL / connection\\.url\\): no answer within 1 s`),

@@ -317,7 +317,7 @@ export class RemoteSession implements Session {
     if (!this.turnRequest) {
       const transaction = this.transactionsBegun;
       this.turnRequest = this.pool.turns.take().then(() => {
-        if (this.transaction === "pending" && this.transactionsBegun === transaction) this.holdsTurn = true;
+        if (!this.endedSince(transaction)) this.holdsTurn = true;
         // knex ended the transaction while its statement waited: the turn is not this session's to keep.
         else this.pool.turns.give();
       });

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { startSqld, type SqldServer } from "../../test/helpers/sqld";
 import { startTcpProxyProcess, type TcpProxyProcess } from "../../test/helpers/tcp-proxy-process";
 import { parseConnectionSettings } from "./connection-url";
-import type { RemoteTimeouts } from "./deadline";
+import { DEFAULT_TIMEOUTS, type RemoteTimeouts } from "./deadline";
 import { LibsqlConnectionError } from "./remote-errors";
 import { remotePoolState, type RemotePoolState } from "./remote-pool";
 import { RemoteSession } from "./remote-session";
@@ -250,7 +250,7 @@ describe("ReplicaSession", () => {
       await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
       const port = (silent.address() as AddressInfo).port;
       try {
-        const { result: summary, stallMs, tookMs } = await longestStall(() => oneLine({ syncUrl: `http://127.0.0.1:${port}` }, { connectMs: 500, requestMs: 2_000, busyMs: 5_000 }));
+        const { result: summary, stallMs, tookMs } = await longestStall(() => oneLine({ syncUrl: `http://127.0.0.1:${port}` }, { ...DEFAULT_TIMEOUTS, connectMs: 500, requestMs: 2_000 }));
         expect(summary).toMatch(/TURSO_SYNC_URL.*no answer within 0\.5 s/);
         expect(tookMs).toBeLessThan(3_000);
         expect(stallMs).toBeLessThan(100);

@@ -7,9 +7,9 @@
 // goes to the back of the queue (busy-retry.ts); one the queue does not hand the turn to sleeps
 // until the holder's 5 s transaction timeout, and then steals the lock. Under that,
 // test/resilience.test.ts saw writes stall 5 to 15 s and requests left unanswered for 30 s, both
-// when a write outside a transaction passed the turn on once sent and when a COMMIT did. So a process's writes queue here, at no round trip, and reach
-// the server one at a time; only writers of other processes can meet on the server's lock. Reads
-// do not wait.
+// when a write outside a transaction passed the turn on once sent and when a COMMIT did. So a
+// process's writes queue here, at no round trip, and reach the server one at a time; only writers
+// of other processes can meet on the server's lock. Reads do not wait.
 
 export class TransactionTurns {
   private held = false;
