@@ -59,3 +59,21 @@ describe("a libSQL file another process is writing", () => {
     expect((await db.execute("select x from t", [])).rows).toEqual([[1n]]);
   });
 });
+
+describe("a libSQL file", () => {
+  it("rolls back a transaction whose COMMIT SQLite refuses, so that the connection's next transaction begins", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "file-session-"));
+    folders.push(folder);
+    const db = await fileSession(join(folder, "data.db"));
+    await db.execute("pragma foreign_keys = on", []);
+    await db.execute("create table parent (id integer primary key)", []);
+    await db.execute("create table child (parent_id integer references parent(id) deferrable initially deferred)", []);
+    await db.execute("BEGIN;", []);
+    await db.execute("insert into child values (42)", []);
+    await expect(db.execute("COMMIT;", [])).rejects.toThrow(/FOREIGN KEY constraint failed/);
+    await db.execute("BEGIN;", []);
+    await db.execute("insert into parent values (1)", []);
+    await db.execute("COMMIT;", []);
+    expect((await db.execute("select (select count(*) from parent), (select count(*) from child)", [])).rows).toEqual([[1n, 0n]]);
+  });
+});

@@ -8,6 +8,7 @@ import Database = require("libsql");
 import { BUSY_TIMEOUT_MS } from "./busy-retry";
 import type { LibsqlTarget } from "./connection-url";
 import type { Session, SqlResult } from "./session";
+import { classify } from "./statements";
 import type { SqlValue } from "./values";
 
 export async function openFileSession(target: Extract<LibsqlTarget, { kind: "file" }>): Promise<Session> {
@@ -23,7 +24,14 @@ class FileSession implements Session {
   constructor(private readonly db: Database.Database) {}
 
   async execute(sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
-    return runOnFile(this.db, sql, args);
+    try {
+      return runOnFile(this.db, sql, args);
+    } catch (error) {
+      // knex sends nothing after a failed COMMIT (a deferred foreign key), and SQLite keeps the
+      // transaction open: this one connection would then refuse every later BEGIN.
+      if (classify(sql).type === "commit" && this.db.inTransaction) this.db.exec("ROLLBACK");
+      throw error;
+    }
   }
 
   async close(): Promise<void> {

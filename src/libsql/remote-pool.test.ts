@@ -111,6 +111,29 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
     await b.execute("ROLLBACK", []);
   });
 
+  it("roll back a transaction whose COMMIT SQLite refuses, report the refusal, and let the pool's next transaction through", async () => {
+    // knex sends no ROLLBACK after a failed COMMIT: left open, the transaction would keep the
+    // pool's writer turn, and its lock on the server, until the session closed.
+    const pool = remotePoolState(2_000);
+    const [a, b] = [session(scheme, pool), session(scheme, pool)];
+    const [parent, child] = [table(), table()];
+    await a.execute("pragma foreign_keys = on", []);
+    await a.execute(`create table ${parent} (id integer primary key)`, []);
+    await a.execute(`create table ${child} (parent_id integer references ${parent}(id) deferrable initially deferred)`, []);
+    await a.execute("BEGIN;", []);
+    await a.execute(`insert into ${child} values (42)`, []);
+    await expect(a.execute("COMMIT;", [])).rejects.toThrow(/FOREIGN KEY constraint failed/);
+    await b.execute("BEGIN;", []);
+    await b.execute(`insert into ${parent} values (1)`, []);
+    await b.execute("COMMIT;", []);
+    expect((await a.execute(`select (select count(*) from ${parent}), (select count(*) from ${child})`, [])).rows).toEqual([[1n, 0n]]);
+    // The session that failed to commit begins afresh.
+    await a.execute("BEGIN;", []);
+    await a.execute(`insert into ${child} values (1)`, []);
+    await a.execute("COMMIT;", []);
+    expect((await b.execute(`select count(*) from ${child}`, [])).rows).toEqual([[1n]]);
+  });
+
   it("send BEGIN with the transaction's first statement: a transaction costs one round trip per statement", async () => {
     const db = session(scheme, remotePoolState());
     const t = table();

@@ -135,7 +135,7 @@ export class RemoteSession implements Session {
     if (alone) await this.pool.turns.take();
     const sentAt = Date.now();
     try {
-      const send = () => this.pool.health.oneAtATimeUntilAnswered(() => this.send(textToSend(kind, sql), args));
+      const send = () => this.pool.health.oneAtATimeUntilAnswered(() => this.send(kind, textToSend(kind, sql), args));
       // Another process's write may hold sqld's lock; refused as busy, this one ran nothing.
       result = await (this.inSequence(sql, args) ?? (alone ? retryWhileBusy(send, this.timeouts.busyMs) : send()));
     } catch (error) {
@@ -167,28 +167,28 @@ export class RemoteSession implements Session {
     this.client = undefined;
   }
 
-  private async send(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
+  private async send(kind: StatementKind, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
     try {
-      return await this.query(sql, args);
+      return await this.query(kind, sql, args);
     } catch (error) {
       if (this.serverMayHoldTransaction() || !wasRefusedUnrun(error)) throw error;
       // The server ran nothing: the same statement on a new stream runs once.
       this.dropStream();
-      return this.query(sql, args);
+      return this.query(kind, sql, args);
     }
   }
 
-  private async query(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
+  private async query(kind: StatementKind, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
     for (;;) {
       const client = await this.connect();
-      if (this.beginning === undefined) return this.sendNow(client, sql, args);
+      if (this.beginning === undefined) return this.sendNow(client, kind, sql, args);
       // Another statement of the transaction sent the BEGIN while this one connected.
       await this.beginning.catch(() => undefined);
       if (this.transaction === "lost" && this.lostBecause) throw this.lostBecause;
     }
   }
 
-  private sendNow(client: hrana.Client, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
+  private sendNow(client: hrana.Client, kind: StatementKind, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
     const stream = this.currentStream(client);
     this.lastUsed = Date.now();
     if (!this.serverMayHoldTransaction()) this.catchUpPragmas(stream);
@@ -196,7 +196,9 @@ export class RemoteSession implements Session {
     // Savepoints wait only inside an open transaction; the batch has its own deadline.
     if (this.savepoints.length > 0) return this.afterSavepoints(client, stream, stmt);
     let pending: Promise<hrana.RowsResult>;
-    if (this.beginSql === undefined) {
+    if (kind.type === "commit") {
+      pending = commitOrRollBack(stream, stmt);
+    } else if (this.beginSql === undefined) {
       pending = stream.query(stmt);
     } else {
       const begin = this.beginSql;
@@ -415,6 +417,8 @@ export class RemoteSession implements Session {
     const serverEndedTransaction = error instanceof hrana.ResponseError && error.code === "TRANSACTION_TIMEOUT";
     if (this.streamUsable() && !serverEndedTransaction) {
       // SQLite refused the statement (constraint, syntax...): Strapi reads these as they are.
+      // A refused COMMIT was rolled back with it (commitOrRollBack).
+      if (kind.type === "commit") this.endTransaction();
       throw describeConnectionFailure(error, this.target, this.hasToken()) ?? error;
     }
     const failure = serverEndedTransaction ? error : this.connectionBroke(error);
@@ -514,6 +518,25 @@ export class RemoteSession implements Session {
       if (this.streamPragmas === version - 1) this.streamPragmas = version;
     }
   }
+}
+
+/**
+ * COMMIT, and ROLLBACK in the same request if SQLite refused it (a deferred foreign key).
+ * knex sends nothing after a failed COMMIT: the transaction would stay open on the server,
+ * holding its write lock and the pool's writer turn, until the session closed.
+ */
+async function commitOrRollBack(stream: hrana.Stream, commit: hrana.Stmt): Promise<hrana.RowsResult> {
+  const batch = stream.batch(false);
+  const commitStep = batch.step();
+  const committed = commitStep.query(commit);
+  const rolledBack = batch.step().condition(hrana.BatchCond.not(hrana.BatchCond.ok(commitStep))).run("ROLLBACK");
+  // Both settle when execute() does; when the batch itself fails they never settle.
+  committed.catch(() => undefined);
+  rolledBack.catch(() => undefined);
+  await batch.execute();
+  const result = await committed;
+  if (result === undefined) throw new Error("libsql: the server skipped a COMMIT");
+  return result;
 }
 
 function sameStatement(statement: Statement, sql: string, args: readonly SqlValue[]): boolean {
