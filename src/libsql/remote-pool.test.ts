@@ -3,7 +3,7 @@
 // turns; and a transaction costs the round trips of its statements, BEGIN none of its own.
 import { describe, expect, it } from "vitest";
 import { sqldBehindProxy } from "../../test/helpers/remote-sessions";
-import { roundTripsOf } from "../../test/helpers/tcp-proxy";
+import { roundTripsOf, startTcpProxy } from "../../test/helpers/tcp-proxy";
 import { remotePoolState, type RemotePoolState } from "./remote-pool";
 import { RemoteSession } from "./remote-session";
 
@@ -173,3 +173,87 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
     expect((await db.execute(`select x from ${t}`, [])).rows).toEqual([[1n]]);
   });
 });
+
+describe("sessions of one pool over ws share one connection for their writes", () => {
+  /**
+   * Requests reach the server this much later, so that the server cannot answer a request
+   * before the next one is sent, unless the client waits for the answer to send it.
+   */
+  const REQUESTS_HELD_MS = 50;
+
+  /** `count` sessions of one pool, each with a table of its own, the pool's writer connection open. */
+  async function writers(count: number) {
+    const pool = remotePoolState();
+    const sessions = Array.from({ length: count }, () => session("ws", pool));
+    const tables = sessions.map(() => table());
+    for (const [index, db] of sessions.entries()) await db.execute(`create table ${tables[index]} (x integer)`, []);
+    return { pool, sessions, tables };
+  }
+
+  /** What a session of another pool sees: only what was committed. */
+  const committed = async (t: string) => (await session("ws", remotePoolState()).execute(`select * from ${t} order by 1`, [])).rows;
+
+  it("send each write as soon as the one before it is sent: writes of three sessions at once cost one round trip", async () => {
+    const { sessions, tables } = await writers(3);
+    sqld.proxy.setLatency(REQUESTS_HELD_MS, "toServer");
+    const trips = await roundTrips(() => Promise.all(sessions.map((db, index) => db.execute(`insert into ${tables[index]} values (1)`, []))));
+    expect(trips).toBe(1);
+    for (const t of tables) expect(await committed(t)).toEqual([[1n]]);
+  });
+
+  it("pass the turn on when a COMMIT is sent: the write waiting for it goes out with it", async () => {
+    const { sessions: [a, b], tables: [ta, tb] } = await writers(2);
+    await a!.execute("BEGIN;", []);
+    await a!.execute(`insert into ${ta} values (1)`, []);
+    const waiting = b!.execute(`insert into ${tb} values (2)`, []);
+    sqld.proxy.setLatency(REQUESTS_HELD_MS, "toServer");
+    expect(await roundTrips(() => Promise.all([a!.execute("COMMIT;", []), waiting]))).toBe(1);
+    expect([await committed(ta!), await committed(tb!)]).toEqual([[[1n]], [[2n]]]);
+  });
+
+  it("commit a write sent right behind a COMMIT that SQLite refuses, outside the refused transaction", async () => {
+    const { sessions: [a, b], tables: [, tb] } = await writers(2);
+    const [parent, child] = [table(), table()];
+    await a!.execute("pragma foreign_keys = on", []);
+    await a!.execute(`create table ${parent} (id integer primary key)`, []);
+    await a!.execute(`create table ${child} (parent_id integer references ${parent}(id) deferrable initially deferred)`, []);
+    await a!.execute("BEGIN;", []);
+    await a!.execute(`insert into ${child} values (42)`, []);
+    const waiting = b!.execute(`insert into ${tb} values (2)`, []);
+    sqld.proxy.setLatency(REQUESTS_HELD_MS, "toServer");
+    const [commit] = await Promise.allSettled([a!.execute("COMMIT;", []), waiting]);
+    expect(commit).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/FOREIGN KEY constraint failed/) } });
+    expect([await committed(child), await committed(tb!)]).toEqual([[], [[2n]]]);
+  });
+
+  it("roll back the transaction of a session closed while it holds the turn, before the next writer's statements", async () => {
+    // knex destroys a connection whose transaction failed badly; the pool's connection stays.
+    const { sessions: [a, b], tables: [ta, tb] } = await writers(2);
+    await a!.execute("BEGIN;", []);
+    await a!.execute(`insert into ${ta} values (1)`, []);
+    const waiting = b!.execute(`insert into ${tb} values (2)`, []);
+    await a!.close();
+    await waiting;
+    expect([await committed(ta!), await committed(tb!)]).toEqual([[], [[2n]]]);
+  });
+
+  it("close the writer connection with the pool's last session", async () => {
+    // A proxy of its own: the file's proxy still carries other tests' HTTP keep-alive connections.
+    const proxy = await startTcpProxy({ port: sqld.server.port });
+    try {
+      const pool = remotePoolState();
+      const [a, b] = [sqld.session("ws", { port: proxy.port, pool }), sqld.session("ws", { port: proxy.port, pool })];
+      await a.execute(`create table ${table()} (x integer)`, []);
+      await b.execute(`create table ${table()} (x integer)`, []);
+      // The pool's writer connection, and the one the first session reads over.
+      await a.execute("select 1", []);
+      expect(proxy.open()).toBe(2);
+      await a.close();
+      await b.close();
+      await expect.poll(() => proxy.open()).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+

@@ -76,10 +76,10 @@ describe.each(["http", "ws"] as const)("RemoteSession over %s", (scheme) => {
     const db = session(scheme);
     await db.execute("pragma foreign_keys = off", []);
     // Strapi runs its schema update on whatever stream comes next; force a new one.
-    (db as unknown as { dropStream(): void }).dropStream();
+    (db as unknown as { own: { dropStream(): void } }).own.dropStream();
     expect((await db.execute("pragma foreign_keys", [])).rows).toEqual([[0n]]);
     await db.execute("pragma foreign_keys = on", []);
-    (db as unknown as { dropStream(): void }).dropStream();
+    (db as unknown as { own: { dropStream(): void } }).own.dropStream();
     expect((await db.execute("pragma foreign_keys", [])).rows).toEqual([[1n]]);
   });
 

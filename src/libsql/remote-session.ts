@@ -1,13 +1,14 @@
-// A remote session speaks Hrana to sqld / Turso over one stream, which the server backs
-// with one SQLite connection: knex's BEGIN/COMMIT and Strapi's pragmas mean there what
-// they mean on a local file.
+// A remote session speaks Hrana to sqld / Turso over a stream, which the server backs with
+// one SQLite connection (hrana-line.ts): knex's BEGIN/COMMIT and Strapi's pragmas mean there
+// what they mean on a local file. Over WebSocket the session reads over a stream of its own,
+// and writes and runs transactions over one the pool's sessions share, in turn.
 //
 // knex's BEGIN is not sent on its own: it goes out in one Hrana batch with the transaction's
 // first statement, which runs only if BEGIN did. A transaction costs its statements' round
 // trips and no more. A SAVEPOINT goes out with the statement after it in the same way, and a
 // sequence knex announces (expectSequence: a table and its indexes, SQLite's table rebuild) in
 // one batch, each statement only if the one before it succeeded, as knex would run them. A
-// pool's sessions share their pragmas (pool-pragmas.ts) and take turns at transactions
+// pool's sessions share their pragmas (pool-pragmas.ts) and take turns at writes
 // (transaction-turns.ts).
 //
 // Connections break: the server forgets an HTTP stream after 10 s idle, a WebSocket dies
@@ -17,10 +18,9 @@
 // transaction it never moves to a new connection: the server rolled the transaction back
 // with the old one, so the session fails the transaction's statements until knex's ROLLBACK.
 import * as hrana from "@libsql/hrana-client";
-import type { LibsqlTarget } from "./connection-url";
 import { isBusy, retryWhileBusy } from "./busy-retry";
 import { DEFAULT_TIMEOUTS, withDeadline, type RemoteTimeouts } from "./deadline";
-import { fetchForHrana, probeHttp } from "./http-fetch";
+import { HranaLine, type RemoteTarget } from "./hrana-line";
 import {
   commitOutcomeUnknown,
   describeConnectionFailure,
@@ -34,19 +34,14 @@ import type { Session, SqlResult, Statement } from "./session";
 import { classify, textToSend, type StatementKind } from "./statements";
 import type { SqlValue } from "./values";
 
-type RemoteTarget = Extract<LibsqlTarget, { kind: "remote" }>;
-
-/** sqld expires idle HTTP streams after 10 s; starting a new one first saves a failed round trip. */
-const HTTP_STREAM_FRESH_MS = 8_000;
+const TRANSACTION_ENDED = "libsql: the transaction ended before this statement of it could run; it ran nothing";
 
 const NO_ROWS: SqlResult = { columns: [], rows: [], rowsAffected: 0, lastInsertRowid: undefined };
 
 export class RemoteSession implements Session {
-  private client: hrana.Client | undefined;
-  /** Whether the server showed it is there since `client` was opened or a statement failed on it. */
-  private connected = false;
-  private stream: hrana.Stream | undefined;
-  private lastUsed = 0;
+  /** The connection this session reads over, and over HTTP writes too. */
+  private readonly own: HranaLine;
+  private closed = false;
   /**
    * "pending": knex sent BEGIN, which waits to go out with the first statement; "lost": the
    * transaction ended on the server without knex knowing; its statements fail until ROLLBACK.
@@ -56,7 +51,7 @@ export class RemoteSession implements Session {
   private beginSql: string | undefined;
   /** The batch that carries BEGIN, while it is on its way. */
   private beginning: Promise<unknown> | undefined;
-  /** Whether this session holds the pool's transaction turn. */
+  /** Whether this session holds the pool's writer turn, for a transaction or a write outside one. */
   private holdsTurn = false;
   /** The pending transaction's request for the turn, while its first statements wait for it. */
   private turnRequest: Promise<void> | undefined;
@@ -64,14 +59,10 @@ export class RemoteSession implements Session {
   private transactionsBegun = 0;
   /** Why, as the error the transaction's later statements get (a fresh one each time: knex prefixes its SQL). */
   private lostBecause: LibsqlConnectionError | undefined;
-  /** The version of the pool's pragmas that the current stream has applied (0: none). */
-  private streamPragmas = 0;
   /** A sequence knex announced, not begun yet (expectSequence). */
   private expected: readonly Statement[] = [];
   /** The rest of a sequence sent ahead in one batch: each statement's answer, in knex's order. */
   private ahead: Array<Statement & { answer: Promise<hrana.RowsResult> }> = [];
-  /** How many statements the request being sent carries, for its time budget over HTTP. */
-  private requestStatements = 1;
   /** SAVEPOINTs knex sent inside the open transaction, to go out with the next statement. */
   private savepoints: string[] = [];
 
@@ -79,7 +70,10 @@ export class RemoteSession implements Session {
     private readonly target: RemoteTarget,
     private readonly timeouts: RemoteTimeouts = DEFAULT_TIMEOUTS,
     private readonly pool: RemotePoolState = remotePoolState(),
-  ) {}
+  ) {
+    this.own = new HranaLine(target, timeouts, false);
+    pool.openSessions += 1;
+  }
 
   async execute(sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
     const kind = classify(sql);
@@ -87,9 +81,9 @@ export class RemoteSession implements Session {
     // import reads every table at once): those sent while the BEGIN is on its way go after it,
     // into the transaction it began, or fail with it.
     while (this.beginning) await this.beginning.catch(() => undefined);
-    if (this.transaction === "open" && !this.streamUsable()) {
+    if (this.transaction === "open" && !this.transactionLine().usable()) {
       // The WebSocket died while the transaction waited for its next statement.
-      this.dropStream();
+      this.transactionLine().dropStream();
       this.loseTransaction(transactionLost(this.target.display, "the connection closed while the transaction waited"));
     }
     if (this.transaction === "lost") {
@@ -122,29 +116,26 @@ export class RemoteSession implements Session {
       const transaction = this.transactionsBegun;
       await this.takeTurnForTransaction();
       if (this.endedSince(transaction)) {
-        throw new Error("libsql: the transaction ended before this statement of it could run; it ran nothing");
+        throw new Error(TRANSACTION_ENDED);
       }
       return this.execute(sql, args);
     }
 
     let result: hrana.RowsResult;
-    // A write outside a transaction waits for the pool's turn, as a transaction's first statement
-    // does, and holds it until answered; a transaction holds it until its COMMIT is answered
-    // (transaction-turns.ts says why no writer may reach sqld while another's is still on its way).
+    const line = this.lineFor(kind);
+    // A write outside a transaction takes the pool's writer turn, as a transaction's first
+    // statement does (transaction-turns.ts).
     const alone = this.transaction === "none" && kind.type === "other";
-    if (alone) await this.pool.turns.take();
     const sentAt = Date.now();
     try {
-      const send = () => this.pool.health.oneAtATimeUntilAnswered(() => this.send(kind, textToSend(kind, sql), args));
+      const send = () => this.pool.health.oneAtATimeUntilAnswered(() => this.send(line, kind, textToSend(kind, sql), args));
       // Another process's write may hold sqld's lock; refused as busy, this one ran nothing.
-      result = await (this.inSequence(sql, args) ?? (alone ? retryWhileBusy(send, this.timeouts.busyMs) : send()));
+      result = await (this.inSequence(line, sql, args) ?? (alone ? retryWhileBusy(() => this.inTurn(send), this.timeouts.busyMs) : send()));
     } catch (error) {
-      return this.failed(error, kind);
-    } finally {
-      if (alone) this.pool.turns.give();
+      return this.failed(error, kind, line);
     }
     this.pool.health.answered(this.target.display, sentAt);
-    this.track(kind, sql);
+    this.track(kind, sql, line);
     return {
       columns: result.columnNames.map((name, index) => name ?? String(index)),
       rows: result.rows.map((row) => Array.from({ length: row.length }, (_, index) => row[index])),
@@ -160,41 +151,88 @@ export class RemoteSession implements Session {
   }
 
   async close(): Promise<void> {
-    // knex destroys a connection whose transaction failed badly: the server rolls it back.
+    if (this.closed) return;
+    this.closed = true;
+    // knex destroys a connection whose transaction failed badly. On a line of its own the server
+    // rolls the transaction back when the stream closes; the shared line stays open, so its
+    // ROLLBACK goes out ahead of the next writer's requests.
+    if (this.holdsTurn && this.transaction !== "none" && this.transactionLine().shared) this.transactionLine().rollBack();
     this.endTransaction();
-    this.dropStream();
-    this.client?.close();
-    this.client = undefined;
-  }
-
-  private async send(kind: StatementKind, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
-    try {
-      return await this.query(kind, sql, args);
-    } catch (error) {
-      if (this.serverMayHoldTransaction() || !wasRefusedUnrun(error)) throw error;
-      // The server ran nothing: the same statement on a new stream runs once.
-      this.dropStream();
-      return this.query(kind, sql, args);
+    this.own.close();
+    this.pool.openSessions -= 1;
+    if (this.pool.openSessions === 0) {
+      this.pool.writerLine?.close();
+      this.pool.writerLine = undefined;
     }
   }
 
-  private async query(kind: StatementKind, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
+  /**
+   * The line a statement goes over. Over WebSocket, the pool's writes and transactions share one,
+   * so that a writer's turn ends once its last request is sent (see sendNow): the line delivers
+   * requests in order, and the server runs them in order on one SQLite connection. Over HTTP a
+   * request waits for the answer before it (the baton), so the turn lasts until answered.
+   */
+  private lineFor(kind: StatementKind): HranaLine {
+    const writes = this.transaction !== "none" || kind.type === "other";
+    if (!writes || this.target.transport !== "ws") return this.own;
+    return (this.pool.writerLine ??= new HranaLine(this.target, this.timeouts, true));
+  }
+
+  /** The line this session's transaction runs on. */
+  private transactionLine(): HranaLine {
+    return this.lineFor({ type: "other" });
+  }
+
+  /** A write outside a transaction, sent in the pool's writer turn. */
+  private async inTurn<T>(send: () => Promise<T>): Promise<T> {
+    await this.pool.turns.take();
+    this.holdsTurn = true;
+    try {
+      return await send();
+    } finally {
+      this.giveTurn();
+    }
+  }
+
+  private giveTurn(): void {
+    if (!this.holdsTurn) return;
+    this.holdsTurn = false;
+    this.pool.turns.give();
+  }
+
+  private async send(line: HranaLine, kind: StatementKind, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
+    try {
+      return await this.query(line, kind, sql, args);
+    } catch (error) {
+      // On the shared line this writer's turn has passed on: another's requests may follow.
+      if (line.shared || this.serverMayHoldTransaction() || !wasRefusedUnrun(error)) throw error;
+      // The server ran nothing: the same statement on a new stream runs once.
+      line.dropStream();
+      return this.query(line, kind, sql, args);
+    }
+  }
+
+  private async query(line: HranaLine, kind: StatementKind, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
     for (;;) {
-      const client = await this.connect();
-      if (this.beginning === undefined) return this.sendNow(client, kind, sql, args);
+      const client = await line.connect();
+      if (this.beginning === undefined) return this.sendNow(line, client, kind, sql, args);
       // Another statement of the transaction sent the BEGIN while this one connected.
       await this.beginning.catch(() => undefined);
       if (this.transaction === "lost" && this.lostBecause) throw this.lostBecause;
     }
   }
 
-  private sendNow(client: hrana.Client, kind: StatementKind, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
-    const stream = this.currentStream(client);
-    this.lastUsed = Date.now();
-    if (!this.serverMayHoldTransaction()) this.catchUpPragmas(stream);
+  private sendNow(line: HranaLine, client: hrana.Client, kind: StatementKind, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
+    // knex closed the session while this statement connected, or ended its transaction while
+    // this statement of it was on its way here: on the shared line, another writer's
+    // transaction may be open by now.
+    if (this.closed) return Promise.reject(new Error("libsql: the connection was closed"));
+    if (line.shared && !this.holdsTurn) return Promise.reject(new Error(TRANSACTION_ENDED));
+    const stream = line.currentStream(client, !this.serverMayHoldTransaction());
+    if (!this.serverMayHoldTransaction()) this.catchUpPragmas(line, stream);
     const stmt = new hrana.Stmt(sql).bindIndexes(args);
     // Savepoints wait only inside an open transaction; the batch has its own deadline.
-    if (this.savepoints.length > 0) return this.afterSavepoints(client, stream, stmt);
+    if (this.savepoints.length > 0) return this.afterSavepoints(line, client, stream, stmt);
     let pending: Promise<hrana.RowsResult>;
     if (kind.type === "commit") {
       pending = commitOrRollBack(stream, stmt);
@@ -211,6 +249,9 @@ export class RemoteSession implements Session {
       });
       pending = beginning;
     }
+    // The last request of a write outside a transaction, or of a transaction, is on its way:
+    // the next writer's requests on the shared line run after it.
+    if (line.shared && (this.transaction === "none" || kind.type === "commit" || kind.type === "rollback")) this.giveTurn();
     // Over HTTP each fetch is bounded (fetchForHrana); a late WebSocket is closed.
     return this.target.transport === "http" ? pending : withDeadline(pending, this.timeouts.requestMs, () => client.close());
   }
@@ -221,7 +262,7 @@ export class RemoteSession implements Session {
    * open transaction (outside one, each write takes the pool's turn on its own). Undefined: send
    * it as usual.
    */
-  private inSequence(sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> | undefined {
+  private inSequence(line: HranaLine, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> | undefined {
     const next = this.ahead.shift();
     if (next) {
       if (sameStatement(next, sql, args)) return next.answer;
@@ -235,18 +276,17 @@ export class RemoteSession implements Session {
     // foreign_keys) never gets here inside a transaction: execute() answers it first.
     this.expected = [];
     if (!sameStatement(first, sql, args) || this.transaction !== "open") return undefined;
-    const [answer, ...later] = this.sendAhead([first, ...rest]);
+    const [answer, ...later] = this.sendAhead(line, [first, ...rest]);
     this.ahead = rest.map((statement, index) => ({ ...statement, answer: later[index]! }));
     return answer;
   }
 
   /** The statements in one batch, each run only if the one before it succeeded; their answers, in order. */
-  private sendAhead(statements: readonly Statement[]): Promise<hrana.RowsResult>[] {
+  private sendAhead(line: HranaLine, statements: readonly Statement[]): Promise<hrana.RowsResult>[] {
     const executed = this.pool.health.oneAtATimeUntilAnswered(async () => {
-      const client = await this.connect();
-      const stream = this.currentStream(client);
-      this.lastUsed = Date.now();
-      return this.sendChained(client, stream, statements.map(({ sql, args }) => new hrana.Stmt(sql).bindIndexes(args)));
+      const client = await line.connect();
+      const stream = line.currentStream(client, false);
+      return this.sendChained(line, client, stream, statements.map(({ sql, args }) => new hrana.Stmt(sql).bindIndexes(args)));
     });
     return statements.map((_, index) => {
       const answer = executed.then((answers) => answers[index]!);
@@ -257,8 +297,8 @@ export class RemoteSession implements Session {
   }
 
   /** `stmt` after the savepoints knex opened since the last statement, in one batch. */
-  private async afterSavepoints(client: hrana.Client, stream: hrana.Stream, stmt: hrana.Stmt): Promise<hrana.RowsResult> {
-    const [answer] = await this.sendChained(client, stream, [stmt]);
+  private async afterSavepoints(line: HranaLine, client: hrana.Client, stream: hrana.Stream, stmt: hrana.Stmt): Promise<hrana.RowsResult> {
+    const [answer] = await this.sendChained(line, client, stream, [stmt]);
     return answer!;
   }
 
@@ -268,7 +308,7 @@ export class RemoteSession implements Session {
    * answered; a savepoint that failed rejects it with its own error, and a statement skipped
    * after a failed one rejects.
    */
-  private async sendChained(client: hrana.Client, stream: hrana.Stream, statements: hrana.Stmt[]): Promise<Array<Promise<hrana.RowsResult>>> {
+  private async sendChained(line: HranaLine, client: hrana.Client, stream: hrana.Stream, statements: hrana.Stmt[]): Promise<Array<Promise<hrana.RowsResult>>> {
     const savepoints = this.savepoints.map((sql) => new hrana.Stmt(sql));
     this.savepoints = [];
     const batch = stream.batch(false);
@@ -283,12 +323,12 @@ export class RemoteSession implements Session {
       return output;
     });
     // Each statement keeps the time it would have had on its own.
-    this.requestStatements = outputs.length;
+    line.requestStatements = outputs.length;
     try {
       const execution = batch.execute();
       await (this.target.transport === "http" ? execution : withDeadline(execution, this.timeouts.requestMs * outputs.length, () => client.close()));
     } finally {
-      this.requestStatements = 1;
+      line.requestStatements = 1;
     }
     for (const savepoint of outputs.slice(0, savepoints.length)) await savepoint;
     return outputs.slice(savepoints.length).map((output) => {
@@ -365,10 +405,7 @@ export class RemoteSession implements Session {
     this.ahead = [];
     this.savepoints = [];
     this.turnRequest = undefined;
-    if (this.holdsTurn) {
-      this.holdsTurn = false;
-      this.pool.turns.give();
-    }
+    this.giveTurn();
   }
 
   /** Whether the server may be inside this session's transaction: then it must not move to another stream. */
@@ -381,47 +418,24 @@ export class RemoteSession implements Session {
    * are pipelined ahead of the statement that follows (over HTTP, in the same request), so
    * they cost no round trip of their own.
    */
-  private catchUpPragmas(stream: hrana.Stream): void {
-    if (this.streamPragmas === this.pool.pragmas.version) return;
+  private catchUpPragmas(line: HranaLine, stream: hrana.Stream): void {
+    if (line.pragmasApplied === this.pool.pragmas.version) return;
     for (const pragma of this.pool.pragmas.all()) {
       stream.run(pragma).catch(() => undefined);
     }
-    this.streamPragmas = this.pool.pragmas.version;
-  }
-
-  /**
-   * The client, opened when there is none or the old one closed. Until the server has shown it
-   * is there, waits for that first, at most `connectMs`: a server that accepts TCP and never
-   * answers fails here, and a statement waiting for a lock does not count against it.
-   */
-  private async connect(): Promise<hrana.Client> {
-    if (!this.client || this.client.closed) {
-      this.dropStream();
-      this.client = this.openClient();
-      this.connected = false;
-    }
-    const client = this.client;
-    if (!this.connected) {
-      if (this.target.transport === "ws") {
-        await withDeadline(client.getVersion(), this.timeouts.connectMs, () => client.close());
-      } else {
-        await probeHttp(new URL("v2", this.target.endpoint).toString(), this.timeouts.connectMs);
-      }
-      this.connected = true;
-    }
-    return client;
+    line.pragmasApplied = this.pool.pragmas.version;
   }
 
   /** What a failed statement leaves behind, and the error knex gets (or, for a ROLLBACK, a result). */
-  private failed(error: unknown, kind: StatementKind): SqlResult {
+  private failed(error: unknown, kind: StatementKind, line: HranaLine): SqlResult {
     const serverEndedTransaction = error instanceof hrana.ResponseError && error.code === "TRANSACTION_TIMEOUT";
-    if (this.streamUsable() && !serverEndedTransaction) {
+    if (line.usable() && !serverEndedTransaction) {
       // SQLite refused the statement (constraint, syntax...): Strapi reads these as they are.
       // A refused COMMIT was rolled back with it (commitOrRollBack).
       if (kind.type === "commit") this.endTransaction();
       throw describeConnectionFailure(error, this.target, this.hasToken()) ?? error;
     }
-    const failure = serverEndedTransaction ? error : this.connectionBroke(error);
+    const failure = serverEndedTransaction ? error : this.connectionBroke(error, line);
     if (this.transaction === "none") throw failure;
 
     // The server rolled the transaction back: its connection is gone, or it held the write
@@ -458,9 +472,8 @@ export class RemoteSession implements Session {
   }
 
   /** Forgets the broken stream, says so once per outage, and returns the error to report. */
-  private connectionBroke(error: unknown): unknown {
-    this.dropStream();
-    this.connected = false;
+  private connectionBroke(error: unknown, line: HranaLine): unknown {
+    line.broke();
     const phase = this.pool.health.answeredOnce ? "running" : "connect";
     const failure = describeConnectionFailure(error, this.target, this.hasToken(), phase) ?? error;
     this.pool.health.broke(failure instanceof LibsqlConnectionError ? failure.summary : String(failure));
@@ -469,36 +482,6 @@ export class RemoteSession implements Session {
 
   private hasToken(): boolean {
     return this.target.authToken !== undefined;
-  }
-
-  private streamUsable(): boolean {
-    return this.stream !== undefined && !this.stream.closed && this.client !== undefined && !this.client.closed;
-  }
-
-  private currentStream(client: hrana.Client): hrana.Stream {
-    const idle = Date.now() - this.lastUsed;
-    const expiring = this.target.transport === "http" && !this.serverMayHoldTransaction() && idle > HTTP_STREAM_FRESH_MS;
-    if (this.stream && this.streamUsable() && !expiring) {
-      return this.stream;
-    }
-    this.dropStream();
-    const stream = client.openStream();
-    stream.intMode = "bigint";
-    this.stream = stream;
-    this.streamPragmas = 0;
-    return stream;
-  }
-
-  private openClient(): hrana.Client {
-    const { endpoint, authToken } = this.target;
-    return this.target.transport === "ws"
-      ? hrana.openWs(endpoint, authToken)
-      : hrana.openHttp(endpoint, authToken, fetchForHrana(() => this.timeouts.requestMs * this.requestStatements));
-  }
-
-  private dropStream(): void {
-    if (this.stream && !this.stream.closed) this.stream.close();
-    this.stream = undefined;
   }
 
   private loseTransaction(because: LibsqlConnectionError): void {
@@ -510,12 +493,12 @@ export class RemoteSession implements Session {
     this.lostBecause = because;
   }
 
-  private track(kind: StatementKind, sql: string): void {
+  private track(kind: StatementKind, sql: string, line: HranaLine): void {
     if (kind.type === "commit" || kind.type === "rollback") this.endTransaction();
     if (kind.type === "pragma" && this.transaction === "none") {
       const version = this.pool.pragmas.record(kind.name, sql);
       // Up to date only if no other session set a pragma since this stream caught up.
-      if (this.streamPragmas === version - 1) this.streamPragmas = version;
+      if (line.pragmasApplied === version - 1) line.pragmasApplied = version;
     }
   }
 }
