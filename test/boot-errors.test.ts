@@ -71,6 +71,11 @@ describe("a libSQL setting that cannot work", () => {
       says: /nothing answers there \(ECONNREFUSED\)/,
     },
     {
+      name: "nothing listening on the port, over ws",
+      env: () => ({ DATABASE_URL: `ws://127.0.0.1:${notLibsqlPort + 1}`, TURSO_AUTH_TOKEN: "x" }),
+      says: /cannot use ws:\/\/127\.0\.0\.1:\d+ \(DATABASE_URL.*: nothing answers there \(ECONNREFUSED\); check the host and port/,
+    },
+    {
       name: "a server that accepts the connection and never answers, over http",
       env: () => ({ DATABASE_URL: `http://127.0.0.1:${silentPort}`, TURSO_AUTH_TOKEN: "never-printed-token" }),
       says: /cannot use http:\/\/127\.0\.0\.1:\d+ \(DATABASE_URL.*: no answer within 3 s; check the host and port/,

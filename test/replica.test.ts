@@ -25,12 +25,12 @@ async function boot(env: Record<string, string>): Promise<StrapiProcess> {
 describe("Strapi on an embedded replica of sqld", () => {
   let server: SqldServer;
 
-  it("syncs the schema, serves the CRUD scenario, and its writes reach the primary", async () => {
+  it.each(["http", "ws"] as const)("syncs the schema, serves the CRUD scenario, and its writes reach the primary over %s", async (scheme) => {
     server = await startSqld();
     cleanups.push(() => server.stop());
     const replica = await boot({
-      DATABASE_URL: `file:${join(scratch, "replica.db")}`,
-      TURSO_SYNC_URL: server.url("http"),
+      DATABASE_URL: `file:${join(scratch, `replica-${scheme}.db`)}`,
+      TURSO_SYNC_URL: server.url(scheme),
       TURSO_AUTH_TOKEN: server.authToken,
     });
     const api = await apiWithToken(replica.baseUrl);

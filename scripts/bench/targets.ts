@@ -74,10 +74,13 @@ const sqldTarget = (scheme: "ws" | "http", roundTripMs: number): Target =>
     TURSO_AUTH_TOKEN: sqld.authToken,
   }));
 
-/** Reads from a local file, writes and syncs to sqld; libSQL's sync protocol is HTTP, whatever the URL's scheme. */
+/**
+ * Reads from a local file, writes and syncs to sqld. libSQL's sync protocol is HTTP, whatever the
+ * URL's scheme; the writes go over what it names: a WebSocket, as the fastest way to write.
+ */
 const replicaTarget = (roundTripMs: number): Target =>
   behindProxy(
-    `embedded replica (sqld http) +${roundTripMs} ms RTT`,
+    `embedded replica (sqld ws) +${roundTripMs} ms RTT`,
     roundTripMs,
     async () => {
       const sqld = await startSqld();
@@ -95,7 +98,7 @@ const replicaTarget = (roundTripMs: number): Target =>
     (replica, port) => ({
       DATABASE_CLIENT: "libsql",
       DATABASE_URL: `file:${replica.file}`,
-      TURSO_SYNC_URL: `http://127.0.0.1:${port}`,
+      TURSO_SYNC_URL: `ws://127.0.0.1:${port}`,
       TURSO_AUTH_TOKEN: replica.authToken,
     }),
   );

@@ -44,31 +44,34 @@ describe("parseConnectionSettings", () => {
     expect(() => parseConnectionSettings({ url: "libsql//host?authToken=SECRET" })).toThrow(/authToken=<redacted>/);
   });
 
-  it("makes an embedded replica from a file URL and a sync URL, over HTTP, with the interval", () => {
+  it("makes an embedded replica from a file URL and a sync URL, syncing over HTTP, with the interval", () => {
     expect(parseConnectionSettings({ url: "file:.tmp/r.db", syncUrl: "libsql://db.turso.io", authToken: "T", syncInterval: "5" })).toEqual({
       kind: "file",
       path: ".tmp/r.db",
       display: "file:.tmp/r.db",
-      replicaOf: { endpoint: "https://db.turso.io", authToken: "T", syncIntervalSeconds: 5, display: "libsql://db.turso.io" },
+      replicaOf: { endpoint: "https://db.turso.io", transport: "http", authToken: "T", syncIntervalSeconds: 5, display: "libsql://db.turso.io" },
     });
     expect(parseConnectionSettings({ url: "file:r.db", syncUrl: "wss://db.turso.io" })).toMatchObject({
-      replicaOf: { endpoint: "https://db.turso.io", syncIntervalSeconds: 60 },
+      replicaOf: { endpoint: "https://db.turso.io", transport: "ws", syncIntervalSeconds: 60 },
     });
   });
 
-  it("sends a replica's writes to its primary over Hrana-over-HTTP, with the token, never displaying it, naming TURSO_SYNC_URL in errors", () => {
+  it("sends a replica's writes to its primary over what the sync URL names, with the token, never displaying it, naming TURSO_SYNC_URL in errors", () => {
     const target = parseConnectionSettings({ url: "file:r.db", syncUrl: "wss://db.turso.io?authToken=SECRET" });
     if (target.kind !== "file" || !target.replicaOf) throw new Error("expected a replica");
     const primary = primaryOf(target.replicaOf);
     expect(primary).toEqual({
       kind: "remote",
-      transport: "http",
-      endpoint: "https://db.turso.io",
+      transport: "ws",
+      endpoint: "wss://db.turso.io",
       authToken: "SECRET",
       display: "wss://db.turso.io",
       // Its connection errors tell the user to check the sync URL, not DATABASE_URL.
       setting: "TURSO_SYNC_URL / connection.syncUrl",
     });
+    const overHttp = parseConnectionSettings({ url: "file:r.db", syncUrl: "libsql://db.turso.io" });
+    if (overHttp.kind !== "file" || !overHttp.replicaOf) throw new Error("expected a replica");
+    expect(primaryOf(overHttp.replicaOf)).toMatchObject({ transport: "http", endpoint: "https://db.turso.io" });
   });
 
   it.each([

@@ -10,6 +10,8 @@ export const SYNC_URL_SETTING = "TURSO_SYNC_URL / connection.syncUrl";
 export interface ReplicaOf {
   /** The primary's base URL over HTTP(S), which libSQL's sync protocol uses. */
   endpoint: string;
+  /** How the replica's writes and transactions reach the primary: what the sync URL's scheme names. */
+  transport: "http" | "ws";
   authToken: string | undefined;
   /** Seconds between background syncs; 0 syncs only at open and before reads that follow this process's writes. */
   syncIntervalSeconds: number;
@@ -97,15 +99,18 @@ function parseReplicaOf(syncUrl: string, settingToken: string | undefined, inter
   }
   // The sync protocol is HTTP; a ws(s):// URL names the same server.
   const endpoint = primary.endpoint.replace(/^ws(s?):/, "http$1:");
-  return { endpoint, authToken: primary.authToken, syncIntervalSeconds, display: primary.display };
+  return { endpoint, transport: primary.transport, authToken: primary.authToken, syncIntervalSeconds, display: primary.display };
 }
 
 /**
  * The primary of an embedded replica, as the remote target its writes and transactions are sent
- * to: Hrana over HTTP at the server the replica syncs from, with the same token.
+ * to: Hrana at the server the replica syncs from (sqld and Turso serve HTTP and WebSocket on one
+ * port), over what the sync URL names, as DATABASE_URL would, and with the same token.
  */
 export function primaryOf(replica: ReplicaOf): Extract<LibsqlTarget, { kind: "remote" }> {
-  return { kind: "remote", transport: "http", endpoint: replica.endpoint, authToken: replica.authToken, display: replica.display, setting: SYNC_URL_SETTING };
+  const { transport, authToken, display } = replica;
+  const endpoint = transport === "ws" ? replica.endpoint.replace(/^http(s?):/, "ws$1:") : replica.endpoint;
+  return { kind: "remote", transport, endpoint, authToken, display, setting: SYNC_URL_SETTING };
 }
 
 function parseFileUrl(value: string): Extract<LibsqlTarget, { kind: "file" }> {

@@ -125,6 +125,9 @@ function failureReason(error: unknown, hasToken: boolean, phase: FailurePhase): 
   const tls = tlsFailure(error);
   if (tls !== undefined) return `${tls.problem}; ${tls.fix}`;
   if (error instanceof hrana.WebSocketError || error instanceof hrana.ProtoError || error instanceof hrana.ProtocolVersionError) {
+    // The WebSocket passes on only the message of the socket's error, with Node's code in it.
+    const unreachable = [...UNREACHABLE_CODES].find((code) => error.message.includes(code));
+    if (unreachable !== undefined) return `nothing answers there (${unreachable}); check the host and port, and that the server runs`;
     return phase === "connect"
       ? `the WebSocket connection failed (${firstLine(error.message)}); check that the server is up, that it is a libSQL server, and the auth token (${TOKEN_HINT.replace("check ", "")})`
       : `the WebSocket failed (${firstLine(error.message)})`;

@@ -91,8 +91,8 @@ async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; sta
 const replicaOf = (session: ReplicaSession) => (session as unknown as { replica: { syncsStarted: number } }).replica;
 
 describe("ReplicaSession", () => {
-  it("reads its own writes at once, from the local file, without a round trip", async () => {
-    const { sessions: [db] } = await replicaPool();
+  it.each(["http", "ws"])("reads its own writes at once, from the local file, without a round trip (writes over %s)", async (scheme) => {
+    const { sessions: [db] } = await replicaPool(1, { syncUrl: `${scheme}://127.0.0.1:${proxy.port}` });
     const t = table();
     await db!.execute(`create table ${t} (x integer)`, []);
     await db!.execute(`insert into ${t} values (?), (?)`, [1n, 2n]);
@@ -123,8 +123,8 @@ describe("ReplicaSession", () => {
     expect(stallMs).toBeLessThan(100);
   });
 
-  it("runs a transaction on the primary: its reads see its writes, other sessions see them after COMMIT", async () => {
-    const { sessions: [writer, reader] } = await replicaPool(2);
+  it.each(["http", "ws"])("runs a transaction on the primary: its reads see its writes, other sessions see them after COMMIT (over %s)", async (scheme) => {
+    const { sessions: [writer, reader] } = await replicaPool(2, { syncUrl: `${scheme}://127.0.0.1:${proxy.port}` });
     const t = table();
     await writer!.execute(`create table ${t} (x integer)`, []);
     await writer!.execute("BEGIN;", []);
@@ -259,9 +259,9 @@ describe("ReplicaSession", () => {
       }
     });
 
-    it("nothing listening", async () => {
-      const summary = await oneLine({ syncUrl: "http://127.0.0.1:1" });
-      expect(summary).toMatch(/^libsql: cannot use http:\/\/127\.0\.0\.1:1 \(TURSO_SYNC_URL \/ connection\.syncUrl\): nothing answers there/);
+    it.each(["http", "ws"])("nothing listening, the sync URL given as %s://", async (scheme) => {
+      const summary = await oneLine({ syncUrl: `${scheme}://127.0.0.1:1` });
+      expect(summary).toMatch(new RegExp(`^libsql: cannot use ${scheme}://127\\.0\\.0\\.1:1 \\(TURSO_SYNC_URL / connection\\.syncUrl\\): nothing answers there \\(ECONNREFUSED\\)`));
     });
   });
 });

@@ -12,8 +12,9 @@
 //  - reads outside a transaction run on `reader`, a second, plain connection to the same file:
 //    SQLite's WAL lets it read while a sync writes, and nothing it runs can reach the network;
 //  - transactions (reads included: they must see their own uncommitted writes), writes and the
-//    connection's pragmas go to the primary through a RemoteSession: Hrana over HTTP, async,
-//    BEGIN batched with the first statement, the pool's writer turn and shared pragmas;
+//    connection's pragmas go to the primary through a RemoteSession: Hrana over HTTP or WebSocket
+//    as the sync URL names, async, BEGIN batched with the first statement, the pool's writer turn
+//    and shared pragmas;
 //  - read-your-writes: once a write of this process settled on the primary, the next local read
 //    waits for a sync that started after it. Concurrent readers share one sync; without a write
 //    there is no sync but the periodic one (TURSO_SYNC_INTERVAL), which brings others' writes.
