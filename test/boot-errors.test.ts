@@ -61,6 +61,12 @@ describe("a libSQL setting that cannot work", () => {
       says: /wants an auth token and none is set.*TURSO_AUTH_TOKEN/,
     },
     {
+      // sqld closes the WebSocket without a reason for an expired token; HTTP says 401.
+      name: "an expired token over ws",
+      env: () => ({ DATABASE_URL: server.url("ws"), TURSO_AUTH_TOKEN: server.signToken({}, { expiresInSeconds: -3600 }) }),
+      says: /cannot use ws:\/\/127\.0\.0\.1:\d+ \(DATABASE_URL.*: the server refused the auth token \(HTTP 401: wrong, expired or read-only\); check TURSO_AUTH_TOKEN/,
+    },
+    {
       name: "a wrong token over ws",
       env: () => ({ DATABASE_URL: server.url("ws"), TURSO_AUTH_TOKEN: server.signToken({}, { wrongKey: true }) }),
       says: /cannot use ws:\/\/127\.0\.0\.1:\d+ \(DATABASE_URL.*auth token/,

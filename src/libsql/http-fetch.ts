@@ -52,6 +52,22 @@ export function fetchForHrana(budgetMs: number | (() => number)): (request: Requ
   };
 }
 
+/**
+ * The HTTP status that an empty Hrana pipeline with `authToken` gets at `endpoint` (the server of a
+ * ws:// or wss:// URL, asked over http:// or https://), or undefined when nothing answers within `ms`.
+ */
+export async function pipelineStatus(endpoint: string, authToken: string | undefined, ms: number): Promise<number | undefined> {
+  const url = new URL("v2/pipeline", endpoint.replace(/^ws/, "http"));
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (authToken !== undefined) headers.authorization = `Bearer ${authToken}`;
+  try {
+    const response = await fetchForHrana(ms)(new Request(url, { method: "POST", headers, body: JSON.stringify({ baton: null, requests: [] }) }));
+    return response.status;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resolves once anything answers HTTP at `url` (any status), at most `ms` later. */
 export async function probeHttp(url: string, ms: number): Promise<void> {
   await fetchForHrana(ms)(new Request(url));

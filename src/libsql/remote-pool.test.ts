@@ -88,10 +88,14 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
     await b.execute("BEGIN;", []);
     // Its first statement waits for a's turn; knex ends b's transaction meanwhile, as it does
     // when the code inside gives up without waiting for every statement it started.
-    const waiting = b.execute(`insert into ${t} values (2)`, []);
+    // Its failure is awaited below; the expectation is attached now, since over ws the turn
+    // reaches it as soon as a's COMMIT is sent, before that COMMIT's answer.
+    const waiting = expect(b.execute(`insert into ${t} values (2)`, [])).rejects.toThrow(
+      /^libsql: the transaction ended before this statement of it could run; it ran nothing/,
+    );
     await b.execute("ROLLBACK", []);
     await a.execute("COMMIT;", []);
-    await expect(waiting).rejects.toThrow(/^libsql: the transaction ended before this statement of it could run; it ran nothing/);
+    await waiting;
     // The turn it was granted went on: the pool's next write does not wait for it.
     await b.execute(`insert into ${t} values (3)`, []);
     expect((await a.execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [3n]]);

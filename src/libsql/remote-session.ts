@@ -21,6 +21,7 @@ import * as hrana from "@libsql/hrana-client";
 import { isBusy, retryWhileBusy } from "./busy-retry";
 import { DEFAULT_TIMEOUTS, withDeadline, type RemoteTimeouts } from "./deadline";
 import { HranaLine, type RemoteTarget } from "./hrana-line";
+import { pipelineStatus } from "./http-fetch";
 import {
   commitOutcomeUnknown,
   describeConnectionFailure,
@@ -132,7 +133,7 @@ export class RemoteSession implements Session {
       // Another process's write may hold sqld's lock; refused as busy, this one ran nothing.
       result = await (this.inSequence(line, sql, args) ?? (alone ? retryWhileBusy(() => this.inTurn(send), this.timeouts.busyMs) : send()));
     } catch (error) {
-      return this.failed(error, kind, line);
+      return this.failed(await this.explained(error), kind, line);
     }
     this.pool.health.answered(this.target.display, sentAt);
     this.track(kind, sql, line);
@@ -424,6 +425,18 @@ export class RemoteSession implements Session {
       stream.run(pragma).catch(() => undefined);
     }
     line.pragmasApplied = this.pool.pragmas.version;
+  }
+
+  /**
+   * `error`, or what explains it better. A server that refuses the token can close the WebSocket
+   * without saying why (sqld does for an expired token: code 1006); before the server ever
+   * answered, HTTP on the same port is asked, and its 401 or 403 says it was the token.
+   */
+  private async explained(error: unknown): Promise<unknown> {
+    const closedBy = error instanceof hrana.ClosedError ? error.cause : error;
+    if (this.target.transport !== "ws" || this.pool.health.answeredOnce || !(closedBy instanceof hrana.WebSocketError)) return error;
+    const status = await pipelineStatus(this.target.endpoint, this.target.authToken, this.timeouts.connectMs);
+    return status === 401 || status === 403 ? new hrana.HttpServerError(`asked over HTTP after the WebSocket closed: ${status}`, status) : error;
   }
 
   /** What a failed statement leaves behind, and the error knex gets (or, for a ROLLBACK, a result). */
