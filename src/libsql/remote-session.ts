@@ -133,7 +133,7 @@ export class RemoteSession implements Session {
       // Another process's write may hold sqld's lock; refused as busy, this one ran nothing.
       result = await (this.inSequence(line, sql, args) ?? (alone ? retryWhileBusy(() => this.inTurn(send), this.timeouts.busyMs) : send()));
     } catch (error) {
-      return this.failed(await this.explained(error), kind, line);
+      return this.failed(error, kind, line);
     }
     this.pool.health.answered(this.target.display, sentAt);
     this.track(kind, sql, line);
@@ -206,7 +206,9 @@ export class RemoteSession implements Session {
       return await this.query(line, kind, sql, args);
     } catch (error) {
       // On the shared line this writer's turn has passed on: another's requests may follow.
-      if (line.shared || this.serverMayHoldTransaction() || !wasRefusedUnrun(error)) throw error;
+      // Explained here, while the pool's first statements still go one at a time: the boot's
+      // first failure must stay the one the dialect prints.
+      if (line.shared || this.serverMayHoldTransaction() || !wasRefusedUnrun(error)) throw await this.explained(error);
       // The server ran nothing: the same statement on a new stream runs once.
       line.dropStream();
       return this.query(line, kind, sql, args);
