@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
-import { LibsqlConfigError, parseConnectionSettings, type LibsqlTarget } from "../../src/libsql/connection-url";
+import { LibsqlConfigError, overHttp, parseConnectionSettings, type LibsqlTarget } from "../../src/libsql/connection-url";
 import { LibsqlTimeoutError } from "../../src/libsql/deadline";
 import { LibsqlConnectionError, tlsFailure } from "../../src/libsql/remote-errors";
 import { RemoteSession } from "../../src/libsql/remote-session";
@@ -80,7 +80,7 @@ export async function runDoctor(settings: DoctorSettings, print: Line): Promise<
   }
   print(`auth token: ${tokenDescription(settings, target)}`);
 
-  const versionUrl = new URL("version", target.endpoint.replace(/^ws/, "http")).toString();
+  const versionUrl = new URL("version", overHttp(target.endpoint)).toString();
   let version: Response;
   const started = performance.now();
   try {

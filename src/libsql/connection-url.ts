@@ -98,7 +98,7 @@ function parseReplicaOf(syncUrl: string, settingToken: string | undefined, inter
     throw new LibsqlConfigError(`libsql: connection.syncInterval (TURSO_SYNC_INTERVAL) is ${String(interval)}; give seconds, 0 or more`);
   }
   // The sync protocol is HTTP; a ws(s):// URL names the same server.
-  const endpoint = primary.endpoint.replace(/^ws(s?):/, "http$1:");
+  const endpoint = overHttp(primary.endpoint);
   return { endpoint, transport: primary.transport, authToken: primary.authToken, syncIntervalSeconds, display: primary.display };
 }
 
@@ -111,6 +111,11 @@ export function primaryOf(replica: ReplicaOf): Extract<LibsqlTarget, { kind: "re
   const { transport, authToken, display } = replica;
   const endpoint = transport === "ws" ? replica.endpoint.replace(/^http(s?):/, "ws$1:") : replica.endpoint;
   return { kind: "remote", transport, endpoint, authToken, display, setting: SYNC_URL_SETTING };
+}
+
+/** A remote endpoint as HTTP(S): sqld and Turso serve HTTP and WebSocket on one port. */
+export function overHttp(endpoint: string): string {
+  return endpoint.replace(/^ws(s?):/, "http$1:");
 }
 
 function parseFileUrl(value: string): Extract<LibsqlTarget, { kind: "file" }> {

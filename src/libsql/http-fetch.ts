@@ -52,12 +52,9 @@ export function fetchForHrana(budgetMs: number | (() => number)): (request: Requ
   };
 }
 
-/**
- * The HTTP status that an empty Hrana pipeline with `authToken` gets at `endpoint` (the server of a
- * ws:// or wss:// URL, asked over http:// or https://), or undefined when nothing answers within `ms`.
- */
+/** The HTTP status that an empty Hrana pipeline with `authToken` gets at `endpoint`, or undefined when nothing answers within `ms`. */
 export async function pipelineStatus(endpoint: string, authToken: string | undefined, ms: number): Promise<number | undefined> {
-  const url = new URL("v2/pipeline", endpoint.replace(/^ws/, "http"));
+  const url = new URL("v2/pipeline", endpoint);
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (authToken !== undefined) headers.authorization = `Bearer ${authToken}`;
   try {

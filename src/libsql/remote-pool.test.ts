@@ -19,6 +19,20 @@ const foreignKeys = async (db: RemoteSession) => (await db.execute("pragma forei
 /** Round trips `work` makes through the proxy. */
 const roundTrips = (work: () => Promise<unknown>) => roundTripsOf(sqld.proxy, work);
 
+/**
+ * `db` in a transaction whose COMMIT SQLite will refuse: `child` has a row whose parent does not
+ * exist, under a foreign key checked at COMMIT.
+ */
+async function transactionThatCannotCommit(db: RemoteSession) {
+  const [parent, child] = [table(), table()];
+  await db.execute("pragma foreign_keys = on", []);
+  await db.execute(`create table ${parent} (id integer primary key)`, []);
+  await db.execute(`create table ${child} (parent_id integer references ${parent}(id) deferrable initially deferred)`, []);
+  await db.execute("BEGIN;", []);
+  await db.execute(`insert into ${child} values (42)`, []);
+  return { parent, child };
+}
+
 /** Two sessions of one pool; `a` wrote row 1 into table `t` in a transaction it keeps open. */
 async function writerAndOther(scheme: "http" | "ws") {
   const pool = remotePoolState();
@@ -120,12 +134,7 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
     // pool's writer turn, and its lock on the server, until the session closed.
     const pool = remotePoolState(2_000);
     const [a, b] = [session(scheme, pool), session(scheme, pool)];
-    const [parent, child] = [table(), table()];
-    await a.execute("pragma foreign_keys = on", []);
-    await a.execute(`create table ${parent} (id integer primary key)`, []);
-    await a.execute(`create table ${child} (parent_id integer references ${parent}(id) deferrable initially deferred)`, []);
-    await a.execute("BEGIN;", []);
-    await a.execute(`insert into ${child} values (42)`, []);
+    const { parent, child } = await transactionThatCannotCommit(a);
     await expect(a.execute("COMMIT;", [])).rejects.toThrow(/FOREIGN KEY constraint failed/);
     await b.execute("BEGIN;", []);
     await b.execute(`insert into ${parent} values (1)`, []);
@@ -191,7 +200,7 @@ describe("sessions of one pool over ws share one connection for their writes", (
     const sessions = Array.from({ length: count }, () => session("ws", pool));
     const tables = sessions.map(() => table());
     for (const [index, db] of sessions.entries()) await db.execute(`create table ${tables[index]} (x integer)`, []);
-    return { pool, sessions, tables };
+    return { sessions, tables };
   }
 
   /** What a session of another pool sees: only what was committed. */
@@ -217,12 +226,7 @@ describe("sessions of one pool over ws share one connection for their writes", (
 
   it("commit a write sent right behind a COMMIT that SQLite refuses, outside the refused transaction", async () => {
     const { sessions: [a, b], tables: [, tb] } = await writers(2);
-    const [parent, child] = [table(), table()];
-    await a!.execute("pragma foreign_keys = on", []);
-    await a!.execute(`create table ${parent} (id integer primary key)`, []);
-    await a!.execute(`create table ${child} (parent_id integer references ${parent}(id) deferrable initially deferred)`, []);
-    await a!.execute("BEGIN;", []);
-    await a!.execute(`insert into ${child} values (42)`, []);
+    const { child } = await transactionThatCannotCommit(a!);
     const waiting = b!.execute(`insert into ${tb} values (2)`, []);
     sqld.proxy.setLatency(REQUESTS_HELD_MS, "toServer");
     const [commit] = await Promise.allSettled([a!.execute("COMMIT;", []), waiting]);

@@ -19,6 +19,7 @@
 // with the old one, so the session fails the transaction's statements until knex's ROLLBACK.
 import * as hrana from "@libsql/hrana-client";
 import { isBusy, retryWhileBusy } from "./busy-retry";
+import { overHttp } from "./connection-url";
 import { DEFAULT_TIMEOUTS, withDeadline, type RemoteTimeouts } from "./deadline";
 import { HranaLine, type RemoteTarget } from "./hrana-line";
 import { pipelineStatus } from "./http-fetch";
@@ -437,7 +438,7 @@ export class RemoteSession implements Session {
   private async explained(error: unknown): Promise<unknown> {
     const closedBy = error instanceof hrana.ClosedError ? error.cause : error;
     if (this.target.transport !== "ws" || this.pool.health.answeredOnce || !(closedBy instanceof hrana.WebSocketError)) return error;
-    const status = await pipelineStatus(this.target.endpoint, this.target.authToken, this.timeouts.connectMs);
+    const status = await pipelineStatus(overHttp(this.target.endpoint), this.target.authToken, this.timeouts.connectMs);
     return status === 401 || status === 403 ? new hrana.HttpServerError(`asked over HTTP after the WebSocket closed: ${status}`, status) : error;
   }
 
