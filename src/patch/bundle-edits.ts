@@ -27,6 +27,7 @@ export const bundleEdits: readonly BundleEdit[] = [
       "// these edits are listed in src/patch/bundle-edits.ts. Regenerate with `pnpm patch:generate`.",
       'const Client_Libsql = require("./libsql/knex-client");',
       'const { defineLibsqlDialect } = require("./libsql/dialect");',
+      'const { insertLinksLastInInverseOrder, linksInsertableInOneStatement } = require("./libsql/relation-links");',
       "",
     ].join("\n"),
   },
@@ -59,6 +60,24 @@ export const bundleEdits: readonly BundleEdit[] = [
     anchor: "    if (!store?.commitCallbacks.length) {\n",
     position: "before",
     text: "    await trx.executionPromise;\n",
+  },
+  {
+    // A create's relation links, read-then-insert in Strapi, in one statement on libSQL:
+    // src/libsql/relation-links.ts says why. Only createRelations reads the order from
+    // `relIdsToadd`; updateRelations' reads are followed by an upsert and keep their path.
+    name: "create-links-in-one-statement",
+    anchor:
+      "          if (hasInverseOrderColumn(attribute)) {\n" +
+      '            const maxResults = await db.getConnection().select(inverseJoinColumn.name).max(inverseOrderColumnName, { as: "max" }).whereIn(inverseJoinColumn.name, relIdsToadd)',
+    position: "before",
+    text: [
+      "          // strapi-libsql: read and insert in one statement on libSQL (./libsql/relation-links.js says why).",
+      "          if (hasInverseOrderColumn(attribute) && linksInsertableInOneStatement(db.getConnection(), insert)) {",
+      "            await insertLinksLastInInverseOrder(db.getConnection(), trx, joinTable, insert);",
+      "            continue;",
+      "          }",
+      "",
+    ].join("\n"),
   },
   {
     name: "createConnection-branch",

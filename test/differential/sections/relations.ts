@@ -36,6 +36,9 @@ export async function relations(ctx: ScenarioContext): Promise<void> {
   await t.step("manyToMany: after disconnect and connect", api.get(`${F}/samples/${alpha}?populate=tags`));
   await t.step("manyToMany: Beta set to blue and red", api.put(`${F}/samples/${beta}`, { data: { tags: { set: [blue, red] } } }));
   await t.step("manyToMany: the inverse side", api.get(`${F}/tags${toQuery({ populate: { samples: { fields: ["title"], sort: "title:asc" } }, sort: "name:asc" })}`));
+  // A create links the new sample last in each tag's own list (on libSQL, in one statement).
+  keepId(ctx, "sample Zeta", await t.step("manyToMany: create Zeta with green and red", api.post(`${F}/samples`, { data: { title: "Zeta", tags: [green, red] } })));
+  await t.step("manyToMany: the inverse side in link order", api.get(`${F}/tags${toQuery({ populate: { samples: { fields: ["title"] } }, sort: "name:asc" })}`));
 
   // manyToOne from the owner, and its oneToMany inverse.
   await t.step("manyToOne: Beta into Books", api.put(`${F}/samples/${beta}`, { data: { category: id(ctx, "category Books") } }));
