@@ -10,7 +10,7 @@ import Client_SQLite3 = require("knex/lib/dialects/sqlite3");
 import type { Knex } from "knex";
 import { LibsqlConfigError, parseConnectionSettings, type ConnectionSettings, type LibsqlTarget } from "./connection-url";
 import { remotePoolState, type RemotePoolState } from "./remote-pool";
-import { openSession, type Session } from "./session";
+import { openSession, UNREAD_ANSWER, type Session } from "./session";
 import { toRowObject, toSqlValue } from "./values";
 
 /** knex's default for servers; Strapi's own Postgres template uses the same. */
@@ -74,7 +74,9 @@ class Client_Libsql extends Client_SQLite3 {
 
   async _query(session: Session, obj: Client_SQLite3.QueryObject): Promise<Client_SQLite3.QueryObject> {
     if (!obj.sql) throw new Error("The query is empty");
-    const result = await session.execute(obj.sql, (obj.bindings ?? []).map(toSqlValue));
+    const args = (obj.bindings ?? []).map(toSqlValue);
+    const unread = obj.options?.[UNREAD_ANSWER] === true && session.executeUnread !== undefined;
+    const result = unread ? await session.executeUnread!(obj.sql, args) : await session.execute(obj.sql, args);
     obj.response = result.rows.map((row) => toRowObject(result.columns, row));
     obj.context = {
       lastID: result.lastInsertRowid === undefined ? undefined : Number(result.lastInsertRowid),

@@ -8,6 +8,8 @@ declare module "knex/lib/dialects/sqlite3" {
     sql: string;
     bindings?: readonly unknown[];
     method?: string;
+    /** What `.options()` gave the query, merged. */
+    options?: Record<string, unknown>;
     response?: unknown;
     context?: { lastID: number | undefined; changes: number };
   }

@@ -175,6 +175,66 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
     expect((await db.execute(`select (select count(*) from ${a}) + (select count(*) from ${b})`, [])).rows).toEqual([[0n]]);
   });
 
+  it("hold back a write nobody reads until its transaction's COMMIT, and send them in one round trip", async () => {
+    const db = session(scheme, remotePoolState());
+    const t = table();
+    await db.execute(`create table ${t} (x integer)`, []);
+    await db.execute("BEGIN;", []);
+    expect(await roundTrips(() => db.executeUnread(`insert into ${t} values (1)`, []).then(() => db.executeUnread(`insert into ${t} values (2)`, [])))).toBe(0);
+    expect(await roundTrips(() => db.execute("COMMIT;", []))).toBe(1);
+    expect((await session(scheme, remotePoolState()).execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [2n]]);
+  });
+
+  it("report a held-back write's failure at the COMMIT it went with, commit nothing of its transaction, and let the pool's next transaction through", async () => {
+    const pool = remotePoolState(2_000);
+    const [a, b] = [session(scheme, pool), session(scheme, pool)];
+    const t = table();
+    await a.execute(`create table ${t} (x integer not null)`, []);
+    await a.execute("BEGIN;", []);
+    await a.executeUnread(`insert into ${t} values (1)`, []);
+    await a.executeUnread(`insert into ${t} values (null)`, []);
+    await expect(a.execute("COMMIT;", [])).rejects.toThrow(/NOT NULL constraint failed/);
+    expect((await b.execute(`select count(*) from ${t}`, [])).rows).toEqual([[0n]]);
+    await b.execute("BEGIN;", []);
+    await b.execute(`insert into ${t} values (3)`, []);
+    await b.execute("COMMIT;", []);
+    await a.execute("BEGIN;", []);
+    await a.executeUnread(`insert into ${t} values (4)`, []);
+    await a.execute("COMMIT;", []);
+    expect((await b.execute(`select x from ${t} order by x`, [])).rows).toEqual([[3n], [4n]]);
+  });
+
+  it("send a held-back write of an open transaction with its next statement, which sees it", async () => {
+    const db = session(scheme, remotePoolState());
+    const t = table();
+    await db.execute(`create table ${t} (x integer)`, []);
+    await db.execute("BEGIN;", []);
+    await db.execute(`select count(*) from ${t}`, []);
+    const trips = await roundTrips(async () => {
+      await db.executeUnread(`insert into ${t} values (1)`, []);
+      expect((await db.execute(`select count(*) from ${t}`, [])).rows).toEqual([[1n]]);
+    });
+    expect(trips).toBe(1);
+    await db.execute("COMMIT;", []);
+    expect((await db.execute(`select count(*) from ${t}`, [])).rows).toEqual([[1n]]);
+  });
+
+  it("drop held-back writes at ROLLBACK, whether or not the transaction reached the server", async () => {
+    const db = session(scheme, remotePoolState());
+    const t = table();
+    await db.execute(`create table ${t} (x integer)`, []);
+    await db.execute("BEGIN;", []);
+    await db.executeUnread(`insert into ${t} values (1)`, []);
+    expect(await roundTrips(() => db.execute("ROLLBACK", []))).toBe(0);
+    await db.execute("BEGIN;", []);
+    await db.execute(`insert into ${t} values (2)`, []);
+    await db.executeUnread(`insert into ${t} values (3)`, []);
+    await db.execute("ROLLBACK", []);
+    expect((await db.execute(`select count(*) from ${t}`, [])).rows).toEqual([[0n]]);
+    // Outside a transaction there is no COMMIT to wait for: it runs at once.
+    expect((await db.executeUnread(`insert into ${t} values (4)`, [])).rowsAffected).toBe(1);
+  });
+
   it("run nothing of a transaction whose first statement fails, and end it with knex's ROLLBACK", async () => {
     const db = session(scheme, remotePoolState());
     const t = table();
@@ -200,7 +260,7 @@ describe("sessions of one pool over ws share one connection for their writes", (
     const sessions = Array.from({ length: count }, () => session("ws", pool));
     const tables = sessions.map(() => table());
     for (const [index, db] of sessions.entries()) await db.execute(`create table ${tables[index]} (x integer)`, []);
-    return { sessions, tables };
+    return { pool, sessions, tables };
   }
 
   /** What a session of another pool sees: only what was committed. */
@@ -222,6 +282,21 @@ describe("sessions of one pool over ws share one connection for their writes", (
     sqld.proxy.setLatency(REQUESTS_HELD_MS, "toServer");
     expect(await roundTrips(() => Promise.all([a!.execute("COMMIT;", []), waiting]))).toBe(1);
     expect([await committed(ta!), await committed(tb!)]).toEqual([[[1n]], [[2n]]]);
+  });
+
+  it("pass the turn on when a transaction held back whole is sent: the write waiting for it goes out with it", async () => {
+    const { pool, sessions: [a, b], tables: [ta, tb] } = await writers(2);
+    await a!.execute("BEGIN;", []);
+    await a!.execute(`insert into ${ta} values (1)`, []);
+    // b's transaction waits for a's turn with its COMMIT, c's write for b's.
+    const c = session("ws", pool);
+    await b!.execute("BEGIN;", []);
+    await b!.executeUnread(`insert into ${tb} values (2)`, []);
+    const bCommit = b!.execute("COMMIT;", []);
+    const cWrite = c.execute(`insert into ${tb} values (3)`, []);
+    sqld.proxy.setLatency(REQUESTS_HELD_MS, "toServer");
+    expect(await roundTrips(() => Promise.all([a!.execute("COMMIT;", []), bCommit, cWrite]))).toBe(1);
+    expect([await committed(ta!), await committed(tb!)]).toEqual([[[1n]], [[2n], [3n]]]);
   });
 
   it("commit a write sent right behind a COMMIT that SQLite refuses, outside the refused transaction", async () => {

@@ -5,11 +5,12 @@
 //
 // knex's BEGIN is not sent on its own: it goes out in one Hrana batch with the transaction's
 // first statement, which runs only if BEGIN did. A transaction costs its statements' round
-// trips and no more. A SAVEPOINT goes out with the statement after it in the same way, and a
-// sequence knex announces (expectSequence: a table and its indexes, SQLite's table rebuild) in
-// one batch, each statement only if the one before it succeeded, as knex would run them. A
-// pool's sessions share their pragmas (pool-pragmas.ts) and take turns at writes
-// (transaction-turns.ts).
+// trips and no more. A SAVEPOINT goes out with the statement after it in the same way, and so
+// does a statement whose answer nobody reads (executeUnread); a transaction whose statements
+// all waited so goes out whole with its COMMIT. A sequence knex announces (expectSequence: a
+// table and its indexes, SQLite's table rebuild) goes in one batch, each statement only if the
+// one before it succeeded, as knex would run them. A pool's sessions share their pragmas
+// (pool-pragmas.ts) and take turns at writes (transaction-turns.ts).
 //
 // Connections break: the server forgets an HTTP stream after 10 s idle, a WebSocket dies
 // with its TCP connection, a server restarts. Outside a transaction the session then opens a
@@ -65,8 +66,12 @@ export class RemoteSession implements Session {
   private expected: readonly Statement[] = [];
   /** The rest of a sequence sent ahead in one batch: each statement's answer, in knex's order. */
   private ahead: Array<Statement & { answer: Promise<hrana.RowsResult> }> = [];
-  /** SAVEPOINTs knex sent inside the open transaction, to go out with the next statement. */
-  private savepoints: string[] = [];
+  /**
+   * Statements of the transaction that go out with its next one, in knex's order: SAVEPOINTs
+   * (see execute) and statements whose answer nobody reads (executeUnread). The first of them
+   * that fails fails the statement they go out with.
+   */
+  private heldBack: hrana.Stmt[] = [];
 
   constructor(
     private readonly target: RemoteTarget,
@@ -94,16 +99,21 @@ export class RemoteSession implements Session {
     if (kind.type === "begin" && this.transaction === "none") {
       return this.begin(textToSend(kind, sql));
     }
+    if (this.transaction === "pending" && kind.type === "commit" && this.heldBack.length > 0) {
+      return this.commitWhole(sql);
+    }
     if (this.transaction === "pending" && (kind.type === "commit" || kind.type === "rollback")) {
       // Nothing of the transaction reached the server, so there is nothing to end there.
       this.endTransaction();
       return NO_ROWS;
     }
+    // What waited for the next statement need not run before a ROLLBACK.
+    if (kind.type === "rollback") this.heldBack = [];
     if (this.transaction === "open" && /^\s*savepoint\b/i.test(sql)) {
       // knex opens a savepoint for a nested transaction (SQLite's table rebuild makes two) and
       // waits for it before the first statement inside. It goes out with that statement, which
       // runs only if the savepoint opened; a transaction that ends first never needed it.
-      this.savepoints.push(sql);
+      this.heldBack.push(new hrana.Stmt(sql));
       return NO_ROWS;
     }
     if (this.transaction === "open" && kind.type === "pragma" && kind.name === "foreign_keys") {
@@ -130,7 +140,7 @@ export class RemoteSession implements Session {
     const alone = this.transaction === "none" && kind.type === "other";
     const sentAt = Date.now();
     try {
-      const send = () => this.pool.health.oneAtATimeUntilAnswered(() => this.send(line, kind, textToSend(kind, sql), args));
+      const send = () => this.pool.health.oneAtATimeUntilAnswered(() => this.send(line, () => this.query(line, kind, textToSend(kind, sql), args)));
       // Another process's write may hold sqld's lock; refused as busy, this one ran nothing.
       result = await (this.inSequence(line, sql, args) ?? (alone ? retryWhileBusy(() => this.inTurn(send), this.timeouts.busyMs) : send()));
     } catch (error) {
@@ -144,6 +154,20 @@ export class RemoteSession implements Session {
       rowsAffected: result.affectedRowCount,
       lastInsertRowid: result.lastInsertRowid,
     };
+  }
+
+  /**
+   * Inside a transaction, a write whose answer the caller does not read (Strapi's relation
+   * links, relation-links.ts) waits to go out with the transaction's next statement: often its
+   * COMMIT, and then the transaction holds the pool's writer for no round trip of its own. Its
+   * failure is reported by that statement. Outside a transaction it runs as any other.
+   */
+  async executeUnread(sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
+    while (this.beginning) await this.beginning.catch(() => undefined);
+    const waits = (this.transaction === "pending" || this.transaction === "open") && classify(sql).type === "other";
+    if (!waits) return this.execute(sql, args);
+    this.heldBack.push(new hrana.Stmt(sql).bindIndexes(args));
+    return NO_ROWS;
   }
 
   expectSequence(statements: readonly Statement[]): void {
@@ -202,9 +226,9 @@ export class RemoteSession implements Session {
     this.pool.turns.give();
   }
 
-  private async send(line: HranaLine, kind: StatementKind, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
+  private async send<T>(line: HranaLine, attempt: () => Promise<T>): Promise<T> {
     try {
-      return await this.query(line, kind, sql, args);
+      return await attempt();
     } catch (error) {
       // On the shared line this writer's turn has passed on: another's requests may follow.
       // Explained here, while the pool's first statements still go one at a time: the boot's
@@ -212,7 +236,7 @@ export class RemoteSession implements Session {
       if (line.shared || this.serverMayHoldTransaction() || !wasRefusedUnrun(error)) throw await this.explained(error);
       // The server ran nothing: the same statement on a new stream runs once.
       line.dropStream();
-      return this.query(line, kind, sql, args);
+      return attempt();
     }
   }
 
@@ -235,8 +259,12 @@ export class RemoteSession implements Session {
     const stream = line.currentStream(client, !this.serverMayHoldTransaction());
     if (!this.serverMayHoldTransaction()) this.catchUpPragmas(line, stream);
     const stmt = new hrana.Stmt(sql).bindIndexes(args);
-    // Savepoints wait only inside an open transaction; the batch has its own deadline.
-    if (this.savepoints.length > 0) return this.afterSavepoints(line, client, stream, stmt);
+    // What waits for a statement of an open transaction; the batch has its own deadline.
+    if (this.beginSql === undefined && this.heldBack.length > 0) {
+      const answer = this.afterHeldBack(line, client, stream, stmt, kind.type === "commit");
+      if (line.shared && kind.type === "commit") this.giveTurn();
+      return answer;
+    }
     let pending: Promise<hrana.RowsResult>;
     if (kind.type === "commit") {
       pending = commitOrRollBack(stream, stmt);
@@ -244,9 +272,11 @@ export class RemoteSession implements Session {
       pending = stream.query(stmt);
     } else {
       const begin = this.beginSql;
+      const heldBack = this.heldBack;
+      this.heldBack = [];
       // A BEGIN refused as busy (another process writing) leaves the transaction pending: it
-      // and the statement after it ran nothing, so the batch can go again.
-      const beginning = retryWhileBusy(() => this.beginWith(stream, begin, stmt), this.timeouts.busyMs, (error) => isBusy(error) && this.transaction === "pending");
+      // and the statements after it ran nothing, so the batch can go again.
+      const beginning = retryWhileBusy(() => this.beginWith(stream, begin, heldBack, stmt), this.timeouts.busyMs, (error) => isBusy(error) && this.transaction === "pending");
       this.beginning = beginning;
       void beginning.catch(() => undefined).finally(() => {
         if (this.beginning === beginning) this.beginning = undefined;
@@ -300,32 +330,22 @@ export class RemoteSession implements Session {
     });
   }
 
-  /** `stmt` after the savepoints knex opened since the last statement, in one batch. */
-  private async afterSavepoints(line: HranaLine, client: hrana.Client, stream: hrana.Stream, stmt: hrana.Stmt): Promise<hrana.RowsResult> {
-    const [answer] = await this.sendChained(line, client, stream, [stmt]);
+  /** `stmt` after what waited for it (heldBack), in one batch; a COMMIT with its ROLLBACK should it fail. */
+  private async afterHeldBack(line: HranaLine, client: hrana.Client, stream: hrana.Stream, stmt: hrana.Stmt, commits: boolean): Promise<hrana.RowsResult> {
+    const [answer] = await this.sendChained(line, client, stream, [stmt], commits);
     return answer!;
   }
 
   /**
-   * One batch: the savepoints waiting to go out (see execute), then `statements`, each step run
-   * only if the one before it succeeded. Resolves to the statements' answers once the batch is
-   * answered; a savepoint that failed rejects it with its own error, and a statement skipped
-   * after a failed one rejects.
+   * One batch: the statements held back (see heldBack), then `statements`, each step run only if
+   * the one before it succeeded. Resolves to the statements' answers once the batch is
+   * answered; a held-back statement that failed rejects it with its own error, and a statement
+   * skipped after a failed one rejects.
    */
-  private async sendChained(line: HranaLine, client: hrana.Client, stream: hrana.Stream, statements: hrana.Stmt[]): Promise<Array<Promise<hrana.RowsResult>>> {
-    const savepoints = this.savepoints.map((sql) => new hrana.Stmt(sql));
-    this.savepoints = [];
-    const batch = stream.batch(false);
-    let previous: hrana.BatchStep | undefined;
-    const outputs = [...savepoints, ...statements].map((stmt) => {
-      const step = batch.step();
-      if (previous) step.condition(hrana.BatchCond.ok(previous));
-      previous = step;
-      const output = step.query(stmt);
-      // Settles when execute() does; when the batch itself fails it never settles.
-      output.catch(() => undefined);
-      return output;
-    });
+  private async sendChained(line: HranaLine, client: hrana.Client, stream: hrana.Stream, statements: hrana.Stmt[], endsWithCommit = false): Promise<Array<Promise<hrana.RowsResult>>> {
+    const heldBack = this.heldBack;
+    this.heldBack = [];
+    const { batch, outputs } = chainedBatch(stream, [...heldBack, ...statements], endsWithCommit);
     // Each statement keeps the time it would have had on its own.
     line.requestStatements = outputs.length;
     try {
@@ -334,8 +354,8 @@ export class RemoteSession implements Session {
     } finally {
       line.requestStatements = 1;
     }
-    for (const savepoint of outputs.slice(0, savepoints.length)) await savepoint;
-    return outputs.slice(savepoints.length).map((output) => {
+    for (const output of outputs.slice(0, heldBack.length)) await output;
+    return outputs.slice(heldBack.length).map((output) => {
       const answer = output.then((result) => {
         if (result === undefined) throw new Error("libsql: the server skipped a statement after one before it in the same batch failed");
         return result;
@@ -371,16 +391,14 @@ export class RemoteSession implements Session {
     return this.turnRequest;
   }
 
-  /** BEGIN and the transaction's first statement in one batch: one round trip, and the statement runs only inside the transaction. */
-  private async beginWith(stream: hrana.Stream, begin: string, stmt: hrana.Stmt): Promise<hrana.RowsResult> {
-    const batch = stream.batch(false);
-    const beginStep = batch.step();
-    const began = beginStep.run(begin);
-    const first = batch.step().condition(hrana.BatchCond.ok(beginStep)).query(stmt);
-    // Both settle when execute() does; when the batch itself fails they never settle, so
-    // nothing would catch a rejection.
-    began.catch(() => undefined);
-    first.catch(() => undefined);
+  /**
+   * BEGIN, what the transaction held back (executeUnread), and its first statement sent, in one
+   * batch: one round trip, and the statements run only inside the transaction.
+   */
+  private async beginWith(stream: hrana.Stream, begin: string, heldBack: readonly hrana.Stmt[], stmt: hrana.Stmt): Promise<hrana.RowsResult> {
+    const { batch, outputs } = chainedBatch(stream, [new hrana.Stmt(begin), ...heldBack, stmt]);
+    const began = outputs[0]!;
+    const first = outputs[outputs.length - 1]!;
     try {
       await batch.execute();
     } catch (error) {
@@ -397,9 +415,50 @@ export class RemoteSession implements Session {
     await began;
     this.transaction = "open";
     this.beginSql = undefined;
+    for (const output of outputs.slice(1, -1)) await output;
     const result = await first;
     if (result === undefined) throw new Error("libsql: the server skipped the first statement of a transaction it began");
     return result;
+  }
+
+  /**
+   * A transaction whose every statement waited for its COMMIT (executeUnread): BEGIN, they and
+   * the COMMIT go out in one batch, sent as a write outside a transaction is. It takes the
+   * pool's writer turn, which passes on once the batch is sent, and goes again while another
+   * process's write lock refuses the BEGIN (then nothing ran).
+   */
+  private async commitWhole(commit: string): Promise<SqlResult> {
+    const statements = [new hrana.Stmt(this.beginSql!), ...this.heldBack, new hrana.Stmt(commit)];
+    this.endTransaction();
+    const line = this.lineFor({ type: "other" });
+    const sentAt = Date.now();
+    try {
+      const send = () => this.pool.health.oneAtATimeUntilAnswered(() => this.send(line, () => this.sendWhole(line, statements)));
+      await retryWhileBusy(() => this.inTurn(send), this.timeouts.busyMs);
+    } catch (error) {
+      if (line.usable()) return this.failed(error, { type: "commit" }, line);
+      throw commitOutcomeUnknown(this.target.display, this.connectionBroke(error, line));
+    }
+    this.pool.health.answered(this.target.display, sentAt);
+    return NO_ROWS;
+  }
+
+  private async sendWhole(line: HranaLine, statements: readonly hrana.Stmt[]): Promise<void> {
+    const client = await line.connect();
+    if (this.closed) throw new Error("libsql: the connection was closed");
+    const stream = line.currentStream(client, true);
+    this.catchUpPragmas(line, stream);
+    const { batch, outputs } = chainedBatch(stream, statements, true);
+    line.requestStatements = statements.length;
+    try {
+      const execution = batch.execute();
+      if (line.shared) this.giveTurn();
+      await (this.target.transport === "http" ? execution : withDeadline(execution, this.timeouts.requestMs * statements.length, () => client.close()));
+    } finally {
+      line.requestStatements = 1;
+    }
+    // The first that failed says why; those after it were skipped, the COMMIT too, and the ROLLBACK ran.
+    for (const output of outputs) await output;
   }
 
   private endTransaction(): void {
@@ -407,7 +466,7 @@ export class RemoteSession implements Session {
     this.beginSql = undefined;
     this.expected = [];
     this.ahead = [];
-    this.savepoints = [];
+    this.heldBack = [];
     this.turnRequest = undefined;
     this.giveTurn();
   }
@@ -505,7 +564,7 @@ export class RemoteSession implements Session {
     this.beginSql = undefined;
     this.expected = [];
     this.ahead = [];
-    this.savepoints = [];
+    this.heldBack = [];
     this.lostBecause = because;
   }
 
@@ -519,23 +578,39 @@ export class RemoteSession implements Session {
   }
 }
 
-/**
- * COMMIT, and ROLLBACK in the same request if SQLite refused it (a deferred foreign key).
- * knex sends nothing after a failed COMMIT: the transaction would stay open on the server,
- * holding its write lock and the pool's writer turn, until the session closed.
- */
+/** COMMIT, and ROLLBACK in the same request if SQLite refused it (see chainedBatch). */
 async function commitOrRollBack(stream: hrana.Stream, commit: hrana.Stmt): Promise<hrana.RowsResult> {
-  const batch = stream.batch(false);
-  const commitStep = batch.step();
-  const committed = commitStep.query(commit);
-  const rolledBack = batch.step().condition(hrana.BatchCond.not(hrana.BatchCond.ok(commitStep))).run("ROLLBACK");
-  // Both settle when execute() does; when the batch itself fails they never settle.
-  committed.catch(() => undefined);
-  rolledBack.catch(() => undefined);
+  const { batch, outputs } = chainedBatch(stream, [commit], true);
   await batch.execute();
-  const result = await committed;
+  const result = await outputs[0]!;
   if (result === undefined) throw new Error("libsql: the server skipped a COMMIT");
   return result;
+}
+
+/**
+ * `statements` in one batch, each run only if the one before it succeeded; their outputs, which
+ * settle once the batch is answered (undefined for a statement skipped). `endsWithCommit`: the
+ * last is a COMMIT, and a ROLLBACK follows it that runs unless it committed: SQLite keeps a
+ * transaction open after refusing its COMMIT (a deferred foreign key), and knex sends nothing
+ * after a failed COMMIT, so it would hold the write lock and the pool's writer turn until the
+ * session closed. (When a BEGIN in the same batch was refused, the ROLLBACK fails harmlessly.)
+ */
+function chainedBatch(stream: hrana.Stream, statements: readonly hrana.Stmt[], endsWithCommit = false) {
+  const batch = stream.batch(false);
+  let previous: hrana.BatchStep | undefined;
+  const outputs = statements.map((stmt) => {
+    const step = batch.step();
+    if (previous) step.condition(hrana.BatchCond.ok(previous));
+    previous = step;
+    const output = step.query(stmt);
+    // Settles when execute() does; when the batch itself fails it never settles.
+    output.catch(() => undefined);
+    return output;
+  });
+  if (endsWithCommit && previous) {
+    batch.step().condition(hrana.BatchCond.not(hrana.BatchCond.ok(previous))).run("ROLLBACK").catch(() => undefined);
+  }
+  return { batch, outputs };
 }
 
 function sameStatement(statement: Statement, sql: string, args: readonly SqlValue[]): boolean {

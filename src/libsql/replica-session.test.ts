@@ -141,6 +141,18 @@ describe("ReplicaSession", () => {
     expect(await count(reader!, t)).toBe(1n);
   });
 
+  it("sends a transaction's write nobody reads with its COMMIT to the primary, and reads it back after", async () => {
+    const { sessions: [db] } = await replicaPool(1, { syncUrl: `ws://127.0.0.1:${proxy.port}` });
+    const t = table();
+    await db!.execute(`create table ${t} (x integer)`, []);
+    await db!.execute("BEGIN;", []);
+    const before = await proxy.roundTrips();
+    await db!.executeUnread(`insert into ${t} values (1)`, []);
+    await db!.execute("COMMIT;", []);
+    expect(await proxy.roundTrips()).toBe(before + 1);
+    expect(await count(db!, t)).toBe(1n);
+  });
+
   it("syncs once for concurrent readers after a write, and not at all without one", async () => {
     const { sessions } = await replicaPool(4);
     const t = table();

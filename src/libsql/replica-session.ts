@@ -69,6 +69,11 @@ export class ReplicaSession implements Session {
     return this.replica.read(sql, args);
   }
 
+  executeUnread(sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
+    // Inside a transaction it goes to the primary, which may hold it for the next statement.
+    return this.inTransaction && this.primary.executeUnread ? this.primary.executeUnread(sql, args) : this.execute(sql, args);
+  }
+
   expectSequence(statements: readonly Statement[]): void {
     // Inside a transaction every statement goes to the primary, which may send them together.
     if (this.inTransaction) this.primary.expectSequence?.(statements);

@@ -4,6 +4,9 @@ import type { LibsqlTarget } from "./connection-url";
 import type { RemotePoolState } from "./remote-pool";
 import type { SqlValue } from "./values";
 
+/** knex query option (`.options({ [UNREAD_ANSWER]: true })`) that marks a statement for executeUnread. */
+export const UNREAD_ANSWER = "libsqlUnreadAnswer";
+
 export interface SqlResult {
   columns: string[];
   rows: unknown[][];
@@ -25,6 +28,12 @@ export interface Session {
    * them together when the first is executed; each execute() still gets its own answer.
    */
   expectSequence?(statements: readonly Statement[]): void;
+  /**
+   * A write whose answer the caller does not read. Inside a transaction, a session that pays a
+   * round trip per request may send it with the transaction's next statement, its COMMIT
+   * perhaps, which then reports its failure. Asked for with the knex query option UNREAD_ANSWER.
+   */
+  executeUnread?(sql: string, args: readonly SqlValue[]): Promise<SqlResult>;
   close(): Promise<void>;
 }
 
