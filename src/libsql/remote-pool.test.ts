@@ -33,6 +33,14 @@ async function transactionThatCannotCommit(db: RemoteSession) {
   return { parent, child };
 }
 
+/** A session of a pool of its own, and a new table `t` with `columns`. */
+async function sessionWithTable(scheme: "http" | "ws", columns = "x integer") {
+  const db = session(scheme, remotePoolState());
+  const t = table();
+  await db.execute(`create table ${t} (${columns})`, []);
+  return { db, t };
+}
+
 /** Two sessions of one pool; `a` wrote row 1 into table `t` in a transaction it keeps open. */
 async function writerAndOther(scheme: "http" | "ws") {
   const pool = remotePoolState();
@@ -148,9 +156,7 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
   });
 
   it("send BEGIN with the transaction's first statement: a transaction costs one round trip per statement", async () => {
-    const db = session(scheme, remotePoolState());
-    const t = table();
-    await db.execute(`create table ${t} (x integer)`, []);
+    const { db, t } = await sessionWithTable(scheme);
     const trips = await roundTrips(async () => {
       await db.execute("BEGIN;", []);
       await db.execute(`insert into ${t} values (1)`, []);
@@ -176,9 +182,7 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
   });
 
   it("hold back a write nobody reads until its transaction's COMMIT, and send them in one round trip", async () => {
-    const db = session(scheme, remotePoolState());
-    const t = table();
-    await db.execute(`create table ${t} (x integer)`, []);
+    const { db, t } = await sessionWithTable(scheme);
     await db.execute("BEGIN;", []);
     expect(await roundTrips(() => db.executeUnread(`insert into ${t} values (1)`, []).then(() => db.executeUnread(`insert into ${t} values (2)`, [])))).toBe(0);
     expect(await roundTrips(() => db.execute("COMMIT;", []))).toBe(1);
@@ -205,9 +209,7 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
   });
 
   it("send a held-back write of an open transaction with its next statement, which sees it", async () => {
-    const db = session(scheme, remotePoolState());
-    const t = table();
-    await db.execute(`create table ${t} (x integer)`, []);
+    const { db, t } = await sessionWithTable(scheme);
     await db.execute("BEGIN;", []);
     await db.execute(`select count(*) from ${t}`, []);
     const trips = await roundTrips(async () => {
@@ -220,9 +222,7 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
   });
 
   it("drop held-back writes at ROLLBACK, whether or not the transaction reached the server", async () => {
-    const db = session(scheme, remotePoolState());
-    const t = table();
-    await db.execute(`create table ${t} (x integer)`, []);
+    const { db, t } = await sessionWithTable(scheme);
     await db.execute("BEGIN;", []);
     await db.executeUnread(`insert into ${t} values (1)`, []);
     expect(await roundTrips(() => db.execute("ROLLBACK", []))).toBe(0);
@@ -236,9 +236,7 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
   });
 
   it("run nothing of a transaction whose first statement fails, and end it with knex's ROLLBACK", async () => {
-    const db = session(scheme, remotePoolState());
-    const t = table();
-    await db.execute(`create table ${t} (x integer not null)`, []);
+    const { db, t } = await sessionWithTable(scheme, "x integer not null");
     await db.execute("BEGIN;", []);
     await expect(db.execute(`insert into ${t} values (null)`, [])).rejects.toThrow(/NOT NULL constraint failed/);
     await db.execute("ROLLBACK", []);
