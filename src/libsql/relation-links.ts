@@ -2,8 +2,10 @@
 // author's list of articles. Strapi's create reads `max(order)` for each related entry, then
 // inserts the links with `max + 1`: the insert waits a round trip for the read's answer, and
 // the transaction holds SQLite's one writer across both. Here a single INSERT computes each
-// order itself, so over a network the create holds the writer for one round trip, not two.
-// Called from @strapi/database's createRelations (edit "create-links-in-one-statement").
+// order itself. Nothing reads its answer, so a remote session sends it with the transaction's
+// COMMIT (executeUnread in session.ts): the whole transaction is one request, and over a
+// WebSocket it holds the writer for no round trip. Called from @strapi/database's
+// createRelations (edit "create-links-in-one-statement").
 import type { Knex } from "knex";
 import { UNREAD_ANSWER } from "./session";
 
