@@ -235,6 +235,27 @@ describe.each(["http", "ws"] as const)("sessions of one pool over %s", (scheme) 
     expect((await db.executeUnread(`insert into ${t} values (4)`, [])).rowsAffected).toBe(1);
   });
 
+  it("roll back to a savepoint without first running the held-back writes it undoes", async () => {
+    // knex's nested transaction. Had the bad write been sent with the ROLLBACK TO, its failure
+    // would have failed the rollback.
+    const { db, t } = await sessionWithTable(scheme, "x integer not null");
+    await db.execute("BEGIN;", []);
+    await db.execute(`insert into ${t} values (1)`, []);
+    await db.execute("SAVEPOINT trx2;", []);
+    await db.executeUnread(`insert into ${t} values (null)`, []);
+    await db.execute("ROLLBACK TO SAVEPOINT trx2", []);
+    await db.execute("RELEASE SAVEPOINT trx2;", []);
+    // The same, with the savepoint sent before the write.
+    await db.execute("SAVEPOINT trx3;", []);
+    await db.execute("select 1", []);
+    await db.executeUnread(`insert into ${t} values (null)`, []);
+    await db.execute("ROLLBACK TO SAVEPOINT trx3", []);
+    await db.execute("RELEASE SAVEPOINT trx3;", []);
+    await db.executeUnread(`insert into ${t} values (2)`, []);
+    await db.execute("COMMIT;", []);
+    expect((await db.execute(`select x from ${t} order by x`, [])).rows).toEqual([[1n], [2n]]);
+  });
+
   it("run nothing of a transaction whose first statement fails, and end it with knex's ROLLBACK", async () => {
     const { db, t } = await sessionWithTable(scheme, "x integer not null");
     await db.execute("BEGIN;", []);

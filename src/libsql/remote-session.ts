@@ -107,8 +107,9 @@ export class RemoteSession implements Session {
       this.endTransaction();
       return NO_ROWS;
     }
-    // What waited for the next statement need not run before a ROLLBACK.
-    if (kind.type === "rollback") this.heldBack = [];
+    // What waited for the next statement need not run before a ROLLBACK, nor what a ROLLBACK TO
+    // undoes: had it failed, the rollback would fail with it instead of running.
+    this.heldBack = kind.type === "rollback" ? [] : withoutUndone(this.heldBack, sql);
     if (this.transaction === "open" && /^\s*savepoint\b/i.test(sql)) {
       // knex opens a savepoint for a nested transaction (SQLite's table rebuild makes two) and
       // waits for it before the first statement inside. It goes out with that statement, which
@@ -611,6 +612,21 @@ function chainedBatch(stream: hrana.Stream, statements: readonly hrana.Stmt[], e
     batch.step().condition(hrana.BatchCond.not(hrana.BatchCond.ok(previous))).run("ROLLBACK").catch(() => undefined);
   }
   return { batch, outputs };
+}
+
+/**
+ * `heldBack` less what `sql`, when it is a `ROLLBACK TO <savepoint>`, undoes: everything after
+ * that savepoint, which SQLite keeps open (knex releases it next). A savepoint not held back
+ * was sent before all of them.
+ */
+function withoutUndone(heldBack: hrana.Stmt[], sql: string): hrana.Stmt[] {
+  const to = /^\s*rollback\s+(?:transaction\s+)?to\s+(?:savepoint\s+)?(\w+)/i.exec(sql);
+  if (!to) return heldBack;
+  const savepoint = new RegExp(`^\\s*savepoint\\s+${to[1]}\\b`, "i");
+  for (let at = heldBack.length - 1; at >= 0; at--) {
+    if (savepoint.test(heldBack[at]!.sql)) return heldBack.slice(0, at + 1);
+  }
+  return [];
 }
 
 function sameStatement(statement: Statement, sql: string, args: readonly SqlValue[]): boolean {
