@@ -624,7 +624,8 @@ function withoutUndone(heldBack: hrana.Stmt[], sql: string): hrana.Stmt[] {
   if (!to) return heldBack;
   const savepoint = new RegExp(`^\\s*savepoint\\s+${to[1]}\\b`, "i");
   for (let at = heldBack.length - 1; at >= 0; at--) {
-    if (savepoint.test(heldBack[at]!.sql)) return heldBack.slice(0, at + 1);
+    const text = heldBack[at]!.sql;
+    if (typeof text === "string" && savepoint.test(text)) return heldBack.slice(0, at + 1);
   }
   return [];
 }
