@@ -75,8 +75,8 @@ class Client_Libsql extends Client_SQLite3 {
   async _query(session: Session, obj: Client_SQLite3.QueryObject): Promise<Client_SQLite3.QueryObject> {
     if (!obj.sql) throw new Error("The query is empty");
     const args = (obj.bindings ?? []).map(toSqlValue);
-    const unread = obj.options?.[UNREAD_ANSWER] === true && session.executeUnread !== undefined;
-    const result = unread ? await session.executeUnread!(obj.sql, args) : await session.execute(obj.sql, args);
+    const result =
+      obj.options?.[UNREAD_ANSWER] === true && session.executeUnread ? await session.executeUnread(obj.sql, args) : await session.execute(obj.sql, args);
     obj.response = result.rows.map((row) => toRowObject(result.columns, row));
     obj.context = {
       lastID: result.lastInsertRowid === undefined ? undefined : Number(result.lastInsertRowid),

@@ -41,6 +41,8 @@ const TRANSACTION_ENDED = "libsql: the transaction ended before this statement o
 
 const NO_ROWS: SqlResult = { columns: [], rows: [], rowsAffected: 0, lastInsertRowid: undefined };
 
+const COMMIT: StatementKind = { type: "commit" };
+
 export class RemoteSession implements Session {
   /** The connection this session reads over, and over HTTP writes too. */
   private readonly own: HranaLine;
@@ -68,8 +70,9 @@ export class RemoteSession implements Session {
   private ahead: Array<Statement & { answer: Promise<hrana.RowsResult> }> = [];
   /**
    * Statements of the transaction that go out with its next one, in knex's order: SAVEPOINTs
-   * (see execute) and statements whose answer nobody reads (executeUnread). The first of them
-   * that fails fails the statement they go out with.
+   * (see execute) and statements whose answer nobody reads (executeUnread), after the BEGIN of a
+   * transaction sent whole (commitWhole). The first of them that fails fails the statement they
+   * go out with.
    */
   private heldBack: hrana.Stmt[] = [];
 
@@ -136,14 +139,11 @@ export class RemoteSession implements Session {
 
     let result: hrana.RowsResult;
     const line = this.lineFor(kind);
-    // A write outside a transaction takes the pool's writer turn, as a transaction's first
-    // statement does (transaction-turns.ts).
     const alone = this.transaction === "none" && kind.type === "other";
     const sentAt = Date.now();
     try {
-      const send = () => this.pool.health.oneAtATimeUntilAnswered(() => this.send(line, () => this.query(line, kind, textToSend(kind, sql), args)));
-      // Another process's write may hold sqld's lock; refused as busy, this one ran nothing.
-      result = await (this.inSequence(line, sql, args) ?? (alone ? retryWhileBusy(() => this.inTurn(send), this.timeouts.busyMs) : send()));
+      const attempt = () => this.query(line, kind, textToSend(kind, sql), args);
+      result = await (this.inSequence(line, sql, args) ?? (alone ? this.sendAlone(line, attempt) : this.send(line, attempt)));
     } catch (error) {
       return this.failed(error, kind, line);
     }
@@ -227,18 +227,30 @@ export class RemoteSession implements Session {
     this.pool.turns.give();
   }
 
-  private async send<T>(line: HranaLine, attempt: () => Promise<T>): Promise<T> {
-    try {
-      return await attempt();
-    } catch (error) {
-      // On the shared line this writer's turn has passed on: another's requests may follow.
-      // Explained here, while the pool's first statements still go one at a time: the boot's
-      // first failure must stay the one the dialect prints.
-      if (line.shared || this.serverMayHoldTransaction() || !wasRefusedUnrun(error)) throw await this.explained(error);
-      // The server ran nothing: the same statement on a new stream runs once.
-      line.dropStream();
-      return attempt();
-    }
+  /** One request, in the pool's first-contact queue; sent once more on a new stream when the server provably ran nothing. */
+  private send<T>(line: HranaLine, attempt: () => Promise<T>): Promise<T> {
+    return this.pool.health.oneAtATimeUntilAnswered(async () => {
+      try {
+        return await attempt();
+      } catch (error) {
+        // On the shared line this writer's turn has passed on: another's requests may follow.
+        // Explained here, while the pool's first statements still go one at a time: the boot's
+        // first failure must stay the one the dialect prints.
+        if (line.shared || this.serverMayHoldTransaction() || !wasRefusedUnrun(error)) throw await this.explained(error);
+        // The server ran nothing: the same statement on a new stream runs once.
+        line.dropStream();
+        return attempt();
+      }
+    });
+  }
+
+  /**
+   * A write outside a transaction, which takes the pool's writer turn as a transaction's first
+   * statement does (transaction-turns.ts). Another process's write may hold sqld's lock:
+   * refused as busy, the write ran nothing, and goes again.
+   */
+  private sendAlone<T>(line: HranaLine, attempt: () => Promise<T>): Promise<T> {
+    return retryWhileBusy(() => this.inTurn(() => this.send(line, attempt)), this.timeouts.busyMs);
   }
 
   private async query(line: HranaLine, kind: StatementKind, sql: string, args: readonly SqlValue[]): Promise<hrana.RowsResult> {
@@ -423,43 +435,27 @@ export class RemoteSession implements Session {
   }
 
   /**
-   * A transaction whose every statement waited for its COMMIT (executeUnread): BEGIN, they and
-   * the COMMIT go out in one batch, sent as a write outside a transaction is. It takes the
-   * pool's writer turn, which passes on once the batch is sent, and goes again while another
-   * process's write lock refuses the BEGIN (then nothing ran).
+   * A transaction whose every statement waited for its COMMIT (executeUnread): BEGIN and they go
+   * out with the COMMIT, as an open transaction's held-back statements do (sendNow), in one
+   * batch sent as a write outside a transaction is: in the pool's writer turn, passed on once
+   * the batch is sent, and again while another process's lock refuses the BEGIN.
    */
   private async commitWhole(commit: string): Promise<SqlResult> {
-    const statements = [new hrana.Stmt(this.beginSql!), ...this.heldBack, new hrana.Stmt(commit)];
+    const whole = [new hrana.Stmt(this.beginSql!), ...this.heldBack];
     this.endTransaction();
     const line = this.lineFor({ type: "other" });
     const sentAt = Date.now();
     try {
-      const send = () => this.pool.health.oneAtATimeUntilAnswered(() => this.send(line, () => this.sendWhole(line, statements)));
-      await retryWhileBusy(() => this.inTurn(send), this.timeouts.busyMs);
+      await this.sendAlone(line, () => {
+        // Each attempt sends them: the one before took them out of heldBack.
+        this.heldBack = [...whole];
+        return this.query(line, COMMIT, commit, []);
+      });
     } catch (error) {
-      if (line.usable()) return this.failed(error, { type: "commit" }, line);
-      throw commitOutcomeUnknown(this.target.display, this.connectionBroke(error, line));
+      return this.failed(error, COMMIT, line);
     }
     this.pool.health.answered(this.target.display, sentAt);
     return NO_ROWS;
-  }
-
-  private async sendWhole(line: HranaLine, statements: readonly hrana.Stmt[]): Promise<void> {
-    const client = await line.connect();
-    if (this.closed) throw new Error("libsql: the connection was closed");
-    const stream = line.currentStream(client, true);
-    this.catchUpPragmas(line, stream);
-    const { batch, outputs } = chainedBatch(stream, statements, true);
-    line.requestStatements = statements.length;
-    try {
-      const execution = batch.execute();
-      if (line.shared) this.giveTurn();
-      await (this.target.transport === "http" ? execution : withDeadline(execution, this.timeouts.requestMs * statements.length, () => client.close()));
-    } finally {
-      line.requestStatements = 1;
-    }
-    // The first that failed says why; those after it were skipped, the COMMIT too, and the ROLLBACK ran.
-    for (const output of outputs) await output;
   }
 
   private endTransaction(): void {
@@ -512,7 +508,10 @@ export class RemoteSession implements Session {
       throw describeConnectionFailure(error, this.target, this.hasToken()) ?? error;
     }
     const failure = serverEndedTransaction ? error : this.connectionBroke(error, line);
-    if (this.transaction === "none") throw failure;
+    // A COMMIT outside a transaction is a whole one (commitWhole), ended before it was sent.
+    if (this.transaction === "none") {
+      throw kind.type === "commit" && !serverEndedTransaction ? commitOutcomeUnknown(this.target.display, failure) : failure;
+    }
 
     // The server rolled the transaction back: its connection is gone, or it held the write
     // lock past the server's transaction timeout and another writer took it. (A pending
