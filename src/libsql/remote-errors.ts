@@ -109,9 +109,17 @@ function failureReason(error: unknown, hasToken: boolean, phase: FailurePhase): 
   }
   if (error instanceof hrana.HttpServerError) {
     if (error.status === 401 || error.status === 403) {
-      return hasToken
-        ? `the server refused the auth token (HTTP ${error.status}: wrong, expired or read-only); ${TOKEN_HINT}`
-        : `the server wants an auth token and none is set (HTTP ${error.status}); ${TOKEN_HINT}`;
+      if (hasToken) return `the server refused the auth token (HTTP ${error.status}: wrong, expired or read-only); ${TOKEN_HINT}`;
+      // Set, and still not sent: the app's config/database has a libsql connection that does not
+      // read it (the blog recipe's, or one written by hand). "None is set" would send the user
+      // to a variable that is fine.
+      if (process.env.TURSO_AUTH_TOKEN) {
+        return (
+          `the server wants an auth token and none reaches it (HTTP ${error.status}): TURSO_AUTH_TOKEN is set, but the app's ` +
+          "config/database does not pass it on; add authToken: env('TURSO_AUTH_TOKEN') to the libsql connection"
+        );
+      }
+      return `the server wants an auth token and none is set (HTTP ${error.status}); ${TOKEN_HINT}`;
     }
     if (error.status === 404) return "the server has no Hrana endpoint there (HTTP 404): is this a libSQL server (sqld / Turso)?";
     if (wasRefusedUnrun(error)) return "the server no longer knows the stream (it restarted)";
