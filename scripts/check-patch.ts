@@ -1,15 +1,14 @@
-// pnpm patch:check — fails, showing the difference, when a committed patch is not what src/
-// generates today. Generation happens in memory; nothing in the tree is written.
+// pnpm patch:check — fails, showing the difference, when a committed patch, its hashes or the
+// install verifier is not what src/ generates today. Generation happens in memory; nothing in
+// the tree is written.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { committedVersions, generatePatch, generatedFiles, type GeneratedPatch } from "./lib/generate";
+import { generateAll } from "./lib/generate";
 
 async function main(): Promise<void> {
   const root = join(__dirname, "..");
-  const generated: GeneratedPatch[] = [];
-  for (const version of committedVersions(root)) generated.push(await generatePatch(root, version));
-  const drifted = generated.flatMap(generatedFiles).filter(([path, fresh]) => {
+  const drifted = (await generateAll(root)).filter(([path, fresh]) => {
     const committed = existsSync(join(root, path)) ? readFileSync(join(root, path), "utf8") : "";
     if (committed === fresh) return false;
     console.error(createTwoFilesPatch(`${path} (committed)`, `${path} (regenerated)`, committed, fresh, "", "", { context: 2 }));

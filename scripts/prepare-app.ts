@@ -1,11 +1,11 @@
 // Makes the repo runnable as a Strapi app: a .env with fresh secrets when there is none, the
 // TypeScript server (config/, src/) compiled into dist/, which is what `strapi start` loads,
-// and the admin panel built into dist/build when it is served and its build is missing or
-// outdated (scripts/lib/admin-build.ts).
+// and the admin panel built into dist/build. `pnpm start` is Strapi's own `strapi start`, which
+// needs none of this project's dev dependencies: a production install can run what a build
+// with them made (the Dockerfile does).
 //
-//   tsx scripts/prepare-app.ts                 .env, server, admin build when needed (pnpm start)
+//   tsx scripts/prepare-app.ts                 .env, server, and the admin panel unless SERVE_ADMIN_PANEL=false (pnpm build)
 //   tsx scripts/prepare-app.ts --server-only   .env and server only (pnpm build:server, pnpm develop)
-//   tsx scripts/prepare-app.ts --build-admin   .env, server, and always a fresh admin build (pnpm build)
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -31,8 +31,8 @@ export function compileServer(appDir: string): void {
 }
 
 function main(args: string[]): void {
-  const unknown = args.filter((arg) => arg !== "--server-only" && arg !== "--build-admin");
-  if (unknown.length > 0) throw new Error(`prepare-app: unknown argument ${unknown.join(" ")} (--server-only, --build-admin)`);
+  const unknown = args.filter((arg) => arg !== "--server-only");
+  if (unknown.length > 0) throw new Error(`prepare-app: unknown argument ${unknown.join(" ")} (--server-only)`);
   const appDir = join(__dirname, "..");
   const envFile = join(appDir, ".env");
   if (!existsSync(envFile)) {
@@ -41,11 +41,8 @@ function main(args: string[]): void {
   }
   compileServer(appDir);
   if (args.includes("--server-only")) return;
-  if (args.includes("--build-admin")) {
-    ensureAdminBuild(appDir, { force: true, verbose: true });
-  } else if (adminPanelEnabled(appEnv(appDir))) {
-    ensureAdminBuild(appDir, { verbose: true });
-  }
+  if (adminPanelEnabled(appEnv(appDir))) ensureAdminBuild(appDir, { force: true, verbose: true });
+  else console.log("prepare-app: SERVE_ADMIN_PANEL=false, so no admin panel is built");
 }
 
 if (require.main === module) {

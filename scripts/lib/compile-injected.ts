@@ -2,7 +2,7 @@
 // output is TypeScript's own, with comments kept and nothing minified, so that a user who
 // opens node_modules reads the same code as src/.
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import ts from "typescript";
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
@@ -30,29 +30,31 @@ export function injectedSources(sourceDir: string): string[] {
 
 /** `sourceDirFromRoot` is how the header names the source, e.g. "src/libsql". */
 export function compileInjected(root: string, sourceDirFromRoot: string, packageDir: string): InjectedFile[] {
-  const sourceDir = join(root, sourceDirFromRoot);
-  return injectedSources(sourceDir).map((name) => {
-    const source = readFileSync(join(sourceDir, name), "utf8");
-    const { outputText, diagnostics } = ts.transpileModule(source, {
-      compilerOptions: COMPILER_OPTIONS,
-      fileName: name,
-      reportDiagnostics: true,
-    });
-    if (diagnostics?.length) {
-      const text = ts.formatDiagnostics(diagnostics, {
-        getCanonicalFileName: (fileName) => fileName,
-        getCurrentDirectory: () => sourceDir,
-        getNewLine: () => "\n",
-      });
-      throw new Error(`cannot compile ${sourceDirFromRoot}/${name}:\n${text}`);
-    }
-    const header = [
-      `// Compiled from ${sourceDirFromRoot}/${name} by the strapi-libsql patch generator.`,
-      "// Do not edit here: change the source and run `pnpm patch:generate`.",
-    ].join("\n");
-    return {
-      packagePath: `${packageDir}/${name.replace(/\.ts$/, ".js")}`,
-      content: `${header}\n${outputText.replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n")}`,
-    };
+  return injectedSources(join(root, sourceDirFromRoot)).map((name) => ({
+    packagePath: `${packageDir}/${name.replace(/\.ts$/, ".js")}`,
+    content: compileFile(root, `${sourceDirFromRoot}/${name}`),
+  }));
+}
+
+/** One source file as CommonJS, with a header that names it; `sourceFromRoot` e.g. "src/libsql/dialect.ts". */
+export function compileFile(root: string, sourceFromRoot: string): string {
+  const source = readFileSync(join(root, sourceFromRoot), "utf8");
+  const { outputText, diagnostics } = ts.transpileModule(source, {
+    compilerOptions: COMPILER_OPTIONS,
+    fileName: basename(sourceFromRoot),
+    reportDiagnostics: true,
   });
+  if (diagnostics?.length) {
+    const text = ts.formatDiagnostics(diagnostics, {
+      getCanonicalFileName: (fileName) => fileName,
+      getCurrentDirectory: () => join(root, dirname(sourceFromRoot)),
+      getNewLine: () => "\n",
+    });
+    throw new Error(`cannot compile ${sourceFromRoot}:\n${text}`);
+  }
+  const header = [
+    `// Compiled from ${sourceFromRoot} by the strapi-libsql patch generator.`,
+    "// Do not edit here: change the source and run `pnpm patch:generate`.",
+  ].join("\n");
+  return `${header}\n${outputText.replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n")}`;
 }

@@ -1,20 +1,20 @@
-// source of truth (src/) → patch: the pristine bundle with the edits applied, plus the
-// compiled src/libsql files, as one patch and the hashes the install verifier expects.
+// source of truth (src/) → patches/: the pristine bundle with the edits applied, plus the
+// compiled src/libsql files, as one patch and the hashes the install verifier expects; and the
+// verifier itself, compiled from src/verifier into a file that needs nothing but Node.
 import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { INJECTED_DIR, PATCHED_PACKAGE, bundleEdits } from "../../src/patch/bundle-edits";
 import { applyBundleEdits } from "./apply-edits";
-import { compileInjected } from "./compile-injected";
+import type { ExpectedFiles } from "../../src/verifier/verify-libsql-patch";
+import { compileFile, compileInjected } from "./compile-injected";
 import { formatPatch, type FileChange } from "./git-diff";
 import { fetchPristineTarball, readFileFromTarball, registryIntegrity } from "./pristine-package";
 
-export interface ExpectedFiles {
-  package: string;
-  version: string;
-  /** sha256 of every file the patch writes, by its path inside the package. */
-  files: Record<string, string>;
-}
+export type { ExpectedFiles };
+
+/** The install verifier: its source, and the dependency-free file postinstall runs. */
+export const VERIFIER = { source: "src/verifier/verify-libsql-patch.ts", output: "patches/verify-libsql-patch.cjs" } as const;
 
 export interface GeneratedPatch {
   /** For pnpm's patchedDependencies: paths inside the package. */
@@ -69,7 +69,21 @@ export async function generatePatch(root: string, version: string = PATCHED_PACK
   return buildPatch(root, readFileFromTarball(tarball, PATCHED_PACKAGE.bundle), version);
 }
 
-/** The app's version, and every other version patch:compat committed a patch for. */
+export function buildVerifier(root: string): string {
+  return compileFile(root, VERIFIER.source);
+}
+
+/**
+ * Every file patch:generate writes and patch:check compares: the verifier, and the patches and
+ * hashes of the app's version and of every other version in patches/.
+ */
+export async function generateAll(root: string): Promise<Array<[path: string, content: string]>> {
+  const files: Array<[string, string]> = [[VERIFIER.output, buildVerifier(root)]];
+  for (const version of committedVersions(root)) files.push(...generatedFiles(await generatePatch(root, version)));
+  return files;
+}
+
+/** The app's version, and every other version a patch was generated for in patches/. */
 export function committedVersions(root: string): string[] {
   const others = readdirSync(join(root, "patches"))
     .map((name) => /^@strapi__database@(.+)\.patch$/.exec(name)?.[1])

@@ -19,6 +19,11 @@ export interface StrapiOptions {
   env: Record<string, string>;
   /** Another Strapi app than this repo's (its dependencies installed, its server compiled). */
   appDir?: string;
+  /**
+   * The app's .env decides the database settings, as for a user: the test's environment leaves
+   * them out instead of setting them empty.
+   */
+  dotEnv?: boolean;
   readyTimeoutMs?: number;
 }
 
@@ -49,10 +54,11 @@ export const DATABASE_VARIABLES = [
 const secret = () => randomBytes(16).toString("base64");
 
 /** `strapi <args>` (start, export, import, ...) in the app folder, with fresh secrets and `extraEnv`. */
-function spawnStrapi(args: string[], extraEnv: Record<string, string>, appDir = APP_DIR): { child: ChildProcess; output: () => string } {
+function spawnStrapi(args: string[], extraEnv: Record<string, string>, appDir = APP_DIR, dotEnv = false): { child: ChildProcess; output: () => string } {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(dotEnv && DATABASE_VARIABLES.includes(name))));
   const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    ...Object.fromEntries(DATABASE_VARIABLES.map((name) => [name, NEUTRAL_VALUES[name] ?? ""])),
+    ...(inherited as Record<string, string>),
+    ...(dotEnv ? {} : Object.fromEntries(DATABASE_VARIABLES.map((name) => [name, NEUTRAL_VALUES[name] ?? ""]))),
     HOST: "127.0.0.1",
     APP_KEYS: `${secret()},${secret()}`,
     API_TOKEN_SALT: secret(),
@@ -74,7 +80,7 @@ function spawnStrapi(args: string[], extraEnv: Record<string, string>, appDir = 
 
 export async function startStrapi(options: StrapiOptions): Promise<StrapiProcess> {
   const port = await freePort();
-  const { child, output } = spawnStrapi(["start"], { PORT: String(port), ...options.env }, options.appDir);
+  const { child, output } = spawnStrapi(["start"], { PORT: String(port), ...options.env }, options.appDir, options.dotEnv);
   const baseUrl = `http://127.0.0.1:${port}`;
   const strapi: StrapiProcess = { baseUrl, output, stop: () => stopProcess(child) };
   try {

@@ -11,7 +11,7 @@ import { startSqld, type SqldServer } from "../../test/helpers/sqld";
 import { roundTripsOf, startTcpProxy, type TcpProxy } from "../../test/helpers/tcp-proxy";
 import { startTcpProxyProcess } from "../../test/helpers/tcp-proxy-process";
 import { APP_DIR } from "../../scripts/lib/strapi-process";
-import { resolveLoadedDatabasePackage } from "../../scripts/lib/verify";
+import { resolveLoadedDatabasePackage } from "../verifier/verify-libsql-patch";
 
 const Client_Libsql = createRequire(__filename)(join(resolveLoadedDatabasePackage(APP_DIR) ?? "(not installed)", "dist/libsql/knex-client.js")) as typeof import("./knex-client");
 

@@ -8,7 +8,7 @@ import knex, { type Knex } from "knex";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSqld, type SqldServer } from "../../test/helpers/sqld";
 import { APP_DIR } from "../../scripts/lib/strapi-process";
-import { resolveLoadedDatabasePackage } from "../../scripts/lib/verify";
+import { resolveLoadedDatabasePackage } from "../verifier/verify-libsql-patch";
 import { insertLinksLastInInverseOrder, linksInsertableInOneStatement, type OrderedJoinTable } from "./relation-links";
 
 const Client_Libsql = createRequire(__filename)(join(resolveLoadedDatabasePackage(APP_DIR) ?? "(not installed)", "dist/libsql/knex-client.js")) as typeof import("./knex-client");

@@ -1,0 +1,140 @@
+// Compiled from src/verifier/verify-libsql-patch.ts by the strapi-libsql patch generator.
+// Do not edit here: change the source and run `pnpm patch:generate`.
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.expectedFilesName = expectedFilesName;
+exports.resolveLoadedDatabasePackage = resolveLoadedDatabasePackage;
+exports.installingManager = installingManager;
+exports.verifyApp = verifyApp;
+exports.verifyPackage = verifyPackage;
+// The install-time check: the @strapi/database that Strapi loads carries the libSQL patch, byte
+// for byte. It runs as a postinstall, in this repo and in every app that `strapi-libsql add`
+// patched, under pnpm, npm or yarn, and in production installs that have no dev dependency: so it
+// uses Node's own modules only, and ships as one file, patches/verify-libsql-patch.cjs, beside
+// the hashes it checks (patches/@strapi__database@<version>.sha256.json).
+//
+//   node patches/verify-libsql-patch.cjs                         from the app's folder (postinstall runs there)
+//   node patches/verify-libsql-patch.cjs --before-patch-package  also passes an unpatched package
+//
+// npm and yarn apply the patch with patch-package, which cannot patch a copy already patched and
+// changed since: it fails with a message that names neither the file nor the cure. Run before it,
+// the check names them.
+const node_crypto_1 = require("node:crypto");
+const node_fs_1 = require("node:fs");
+const node_path_1 = require("node:path");
+const PACKAGE = "@strapi/database";
+/** Where the patched bundle is; the rest of the patch is new files. */
+const BUNDLE = "dist/index.js";
+/** A line every patched bundle has, and no pristine one. */
+const PATCH_MARK = "strapi-libsql";
+function expectedFilesName(version) {
+    return `${PACKAGE.replace("/", "__")}@${version}.sha256.json`;
+}
+/**
+ * Resolved from @strapi/strapi's own folder, as Strapi's require() does: under pnpm's isolated
+ * layout the app's top-level copy, if any, is not the one Strapi loads.
+ */
+function resolveLoadedDatabasePackage(appDir) {
+    try {
+        const strapiDir = (0, node_path_1.dirname)(require.resolve("@strapi/strapi/package.json", { paths: [appDir] }));
+        return (0, node_path_1.dirname)(require.resolve(`${PACKAGE}/package.json`, { paths: [strapiDir] }));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Which package manager runs this install: each says so in npm_config_user_agent. */
+function installingManager(userAgent = process.env.npm_config_user_agent ?? "") {
+    if (userAgent.startsWith("pnpm/"))
+        return "pnpm";
+    if (userAgent.startsWith("yarn/"))
+        return "yarn";
+    return "npm";
+}
+/** `appDir`: the app being installed; `patchesDir`: where its patches and their hashes are. */
+function verifyApp(appDir, patchesDir, manager) {
+    const packageDir = resolveLoadedDatabasePackage(appDir);
+    if (!packageDir || !(0, node_fs_1.existsSync)((0, node_path_1.join)(packageDir, "package.json"))) {
+        return { ok: false, reason: "package-not-found", message: `${PACKAGE} was not found from @strapi/strapi in ${appDir}; run ${manager} install` };
+    }
+    const shown = (0, node_path_1.relative)(appDir, packageDir) || packageDir;
+    const { version } = JSON.parse((0, node_fs_1.readFileSync)((0, node_path_1.join)(packageDir, "package.json"), "utf8"));
+    const expectedPath = (0, node_path_1.join)(patchesDir, expectedFilesName(version));
+    if (!(0, node_fs_1.existsSync)(expectedPath)) {
+        const patched = patchedVersions(patchesDir);
+        return {
+            ok: false,
+            reason: "no-patch-for-version",
+            message: `${shown} is ${PACKAGE}@${version}, but ${(0, node_path_1.relative)(appDir, patchesDir) || patchesDir}/ has the libSQL patch for ${patched.join(", ") || "no version"}; ` +
+                `pin @strapi/strapi to ${patched[patched.length - 1] ?? "a patched version"}, or patch ${version}: \`pnpm strapi-libsql add <app>\` from a strapi-libsql checkout`,
+        };
+    }
+    const expected = JSON.parse((0, node_fs_1.readFileSync)(expectedPath, "utf8"));
+    return verifyPackage(packageDir, expected, shown, manager);
+}
+/** Checks one installed copy of the package against the hashes of the patched one. `shown` names it in messages. */
+function verifyPackage(packageDir, expected, shown, manager) {
+    const wanted = `${expected.package}@${expected.version}`;
+    const differing = Object.entries(expected.files).filter(([path, hash]) => sha256File((0, node_path_1.join)(packageDir, path)) !== hash);
+    if (differing.length === 0)
+        return { ok: true, packageDir, version: expected.version };
+    const bundle = readText((0, node_path_1.join)(packageDir, BUNDLE));
+    const added = Object.keys(expected.files).filter((path) => path !== BUNDLE);
+    if (bundle !== undefined && !bundle.includes(PATCH_MARK) && added.every((path) => !(0, node_fs_1.existsSync)((0, node_path_1.join)(packageDir, path)))) {
+        return { ok: false, reason: "not-applied", message: `${shown} is not patched: ${howToApply(expected.version, manager)}` };
+    }
+    const files = differing.map(([path]) => ((0, node_fs_1.existsSync)((0, node_path_1.join)(packageDir, path)) ? path : `${path} (missing)`));
+    return {
+        ok: false,
+        reason: "modified",
+        message: `${shown} differs from the patched ${wanted} in ${files.join(", ")}; reinstall it: ${reinstall(manager, shown)}`,
+    };
+}
+function howToApply(version, manager) {
+    if (manager === "pnpm") {
+        return (`pnpm applies the libSQL patch when package.json (the workspace root's, in a workspace) has ` +
+            `"pnpm": { "patchedDependencies": { "${PACKAGE}@${version}": "patches/${PACKAGE.replace("/", "__")}@${version}.patch" } }; ` +
+            "add it (`strapi-libsql add` does) and run pnpm install");
+    }
+    return (`patch-package did not apply patches/${PACKAGE.replace("/", "+")}+${version}.patch; ` +
+        `check that postinstall runs patch-package before this check, then run ${manager} install` +
+        (manager === "yarn" ? "" : " (an app installed with pnpm needs pnpm.patchedDependencies instead: run `strapi-libsql add` again)"));
+}
+function reinstall(manager, shown) {
+    switch (manager) {
+        case "pnpm":
+            return "pnpm install --force";
+        case "yarn":
+            return "yarn install --force";
+        case "npm":
+            // npm keeps a tampered file it considers installed; patch-package patches the fresh copy.
+            return `rm -rf ${shown} && npm install`;
+    }
+}
+function patchedVersions(patchesDir) {
+    return ((0, node_fs_1.existsSync)(patchesDir) ? (0, node_fs_1.readdirSync)(patchesDir) : [])
+        .map((name) => /^@strapi__database@(.+)\.sha256\.json$/.exec(name)?.[1])
+        .filter((version) => version !== undefined)
+        .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+}
+function readText(path) {
+    return (0, node_fs_1.existsSync)(path) ? (0, node_fs_1.readFileSync)(path, "utf8") : undefined;
+}
+function sha256File(path) {
+    return (0, node_fs_1.existsSync)(path) ? (0, node_crypto_1.createHash)("sha256").update((0, node_fs_1.readFileSync)(path)).digest("hex") : undefined;
+}
+function main(args) {
+    const manager = installingManager();
+    const result = verifyApp(process.cwd(), __dirname, manager);
+    if (args.includes("--before-patch-package") && (result.ok || result.reason === "not-applied"))
+        return;
+    if (result.ok) {
+        console.log(`strapi-libsql: ${PACKAGE}@${result.version} at ${(0, node_path_1.relative)(process.cwd(), result.packageDir)} carries the libSQL patch`);
+    }
+    else {
+        console.error(`strapi-libsql: ${result.message}`);
+        process.exitCode = 1;
+    }
+}
+if (require.main === module)
+    main(process.argv.slice(2));
