@@ -1,12 +1,12 @@
 // The "boots on libSQL" column of `pnpm patch:compat --boot`: a fresh app of each version
-// given in STRAPI_COMPAT_VERSIONS gets its patch through `strapi-libsql add`, installs with
-// pnpm, boots on a libSQL file and serves a note. Run only through vitest.compat.config.ts.
+// given in STRAPI_COMPAT_VERSIONS gets its patch through `strapi-libsql add` (generated for its
+// version), installs with pnpm, boots on a libSQL file and serves a note. Run only through vitest.compat.config.ts.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, it } from "vitest";
-import { addNoteContentType, bootAndUseNote, createStrapiApp, pinSharpForTheSandbox, runAdd } from "../helpers/new-strapi-app";
+import { addNoteContentType, bootAndUseNote, createStrapiApp, envFromExample, pinSharpForTheSandbox, runAdd } from "../helpers/new-strapi-app";
 import { APP_DIR } from "../helpers/strapi";
 
 /** Read back by scripts/patch-compat.ts. */
@@ -28,10 +28,11 @@ describe.each(versions)("@strapi/strapi %s", (version) => {
     const appDir = join(scratch, version);
     await createStrapiApp(appDir, "js", version);
     addNoteContentType(appDir, "js");
-    writeFileSync(join(appDir, "pnpm-lock.yaml"), "lockfileVersion: '9.0'\n");
+    // Its pnpm section (the sandbox's sharp pin) makes it a pnpm app for `add`.
     pinSharpForTheSandbox(appDir, "pnpm");
     runAdd(appDir);
     execFileSync("npx", ["-y", "pnpm@9.15.9", "install", "--no-frozen-lockfile"], { cwd: appDir, stdio: "pipe" });
+    envFromExample(appDir);
     await bootAndUseNote(appDir);
     results[version] = true;
   }, 900_000);

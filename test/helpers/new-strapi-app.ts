@@ -122,11 +122,12 @@ export function pinSharpForTheSandbox(appDir: string, field: "pnpm" | "overrides
 /**
  * The generated tsconfig extends @strapi/typescript-utils, which pnpm's isolated layout keeps
  * out of the app's top level: a pnpm user of a TypeScript Strapi app adds it (and typescript)
- * as dev dependencies, as done here.
+ * as dev dependencies, as done here. The generated config/database.ts uses Node's `path`,
+ * whose types only hoisting brings otherwise (a workspace with hoist=false has none).
  */
 export function addTypescriptTooling(appDir: string): void {
   const manifest = JSON.parse(readFileSync(join(appDir, "package.json"), "utf8"));
-  manifest.devDependencies = { ...manifest.devDependencies, "@strapi/typescript-utils": "4.25.9", typescript: "5.2.2" };
+  manifest.devDependencies = { ...manifest.devDependencies, "@strapi/typescript-utils": "4.25.9", typescript: "5.2.2", "@types/node": "^20.0.0" };
   writeFileSync(join(appDir, "package.json"), JSON.stringify(manifest, null, 2));
 }
 
@@ -138,17 +139,51 @@ export async function compileLikeStrapi(appDir: string): Promise<void> {
   await tsUtils.compile(appDir, { configOptions: { options: { incremental: true } } });
 }
 
-/** Boots the app on a libSQL file and writes and reads a note through the REST API. */
-export async function bootAndUseNote(appDir: string): Promise<void> {
-  const strapi = await startStrapi({ appDir, env: { DATABASE_CLIENT: "libsql", DATABASE_URL: `file:${join(appDir, ".tmp", "libsql.db")}` } });
+/**
+ * Boots the app on libSQL and writes and reads a note through the REST API. Without `env`, the
+ * app's .env decides, as for a user, and the note must land in `dataFile` (the default file).
+ */
+export async function bootAndUseNote(appDir: string, env?: Record<string, string>, dataFile = ".tmp/data.db"): Promise<void> {
+  const strapi = await startStrapi({ appDir, env: env ?? {}, dotEnv: env === undefined });
   try {
-    expect(existsSync(join(appDir, ".tmp", "libsql.db"))).toBe(true);
     const api = await apiWithToken(strapi.baseUrl);
     const created = await api.post("/api/notes", { data: { text: "written on libSQL" } });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     const read = await api.get(`/api/notes/${created.body.data.id}`);
     expect(read.body.data.attributes.text).toBe("written on libSQL");
+    if (env === undefined) expect(existsSync(join(appDir, dataFile)), `${dataFile} holds the data`).toBe(true);
   } finally {
     await strapi.stop();
   }
+}
+
+/** The app's .env made as a user would: `cp .env.example .env`, then `lines` appended. */
+export function envFromExample(appDir: string, ...lines: string[]): void {
+  writeFileSync(join(appDir, ".env"), [readFileSync(join(appDir, ".env.example"), "utf8"), ...lines, ""].join("\n"));
+}
+
+/** The blog post's connection entry, exactly as it has users paste it into config/database.js. */
+export const BLOG_RECIPE_ENTRY = readFileSync(join(APP_DIR, "test", "fixtures", "blog-recipe", "database-entry.js"), "utf8");
+
+/**
+ * The app as the blog post "Use Turso DB with Strapi 4" leaves it: the hand-edited patch
+ * (test/fixtures/blog-recipe/*.patch, made by following its steps on the pristine 4.25.9 bundle) wired
+ * in with pnpm's patchedDependencies or, for npm, patch-package; its driver @libsql/sqlite3; and
+ * its connection entry in config/database.js.
+ */
+export function applyBlogRecipe(appDir: string, manager: "pnpm" | "npm"): void {
+  const patch = manager === "pnpm" ? "@strapi__database@4.25.9.patch" : "@strapi+database+4.25.9.patch";
+  mkdirSync(join(appDir, "patches"), { recursive: true });
+  writeFileSync(join(appDir, "patches", patch), readFileSync(join(APP_DIR, "test", "fixtures", "blog-recipe", patch)));
+  const manifest = JSON.parse(readFileSync(join(appDir, "package.json"), "utf8"));
+  manifest.dependencies["@libsql/sqlite3"] = "^0.3.1";
+  if (manager === "pnpm") {
+    manifest.pnpm = { ...manifest.pnpm, patchedDependencies: { "@strapi/database@4.25.9": `patches/${patch}` } };
+  } else {
+    manifest.scripts = { ...manifest.scripts, postinstall: "patch-package" };
+    manifest.devDependencies = { ...manifest.devDependencies, "patch-package": "^8.0.1" };
+  }
+  writeFileSync(join(appDir, "package.json"), JSON.stringify(manifest, null, 2));
+  const config = join(appDir, "config", "database.js");
+  writeFileSync(config, readFileSync(config, "utf8").replace("  const connections = {\n", `  const connections = {\n${BLOG_RECIPE_ENTRY}`));
 }

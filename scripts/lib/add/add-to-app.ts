@@ -1,15 +1,22 @@
-// `strapi-libsql add <app>`: everything a Strapi 4 app needs to run on libSQL, applied so
-// that a second run changes nothing.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// `strapi-libsql add <app>`: everything a Strapi 4 app needs to run on libSQL, applied so that
+// a second run changes nothing. Every change is worked out first and written only once none
+// is refused: a config it cannot rewrite safely, or a patch of @strapi/database it did not
+// write, stops it with nothing changed.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, posix, relative, sep } from "node:path";
+import { patchFiles, VERIFIER } from "../generate";
 import { addLibsqlConnection } from "./database-config";
 import { appendEnvVariables } from "./env-example";
-import { AddError, inspectApp, type PackageJson } from "./inspect-app";
-import { withLibsql } from "./package-json";
+import { AddError, inspectApp, type AppInfo, type PackageJson } from "./inspect-app";
+import { appManifest, installRootManifest, type DriverVersions } from "./package-json";
+import { patchAuthor, patchFor } from "./patch-source";
 
 export interface AddReport {
+  /** Files written or removed, by path from the app. */
   changed: string[];
-  /** Things the user must still do by hand (a config the command could not edit safely). */
+  /** One line per migration: what was replaced, and why. */
+  notes: string[];
+  /** Things the user must still do by hand (a config with no connections map to edit). */
   manual: string[];
   nextCommand: string;
 }
@@ -17,54 +24,165 @@ export interface AddReport {
 /** patch-package is the maintained way npm and yarn apps apply patches at install. */
 const PATCH_PACKAGE_VERSION = "^8.0.1";
 
-export function addToApp(appDir: string, repoRoot: string): AddReport {
-  const app = inspectApp(appDir);
-  const version = app.databaseVersion;
-  const pnpmPatch = `patches/@strapi__database@${version}.patch`;
-  const patchPackagePatch = `patches/@strapi+database+${version}.patch`;
-  const patchFile = app.manager === "pnpm" ? pnpmPatch : patchPackagePatch;
-  if (!existsSync(join(repoRoot, patchFile))) {
-    throw new AddError(`there is no patch for @strapi/database@${version} (the app's version); this repo has patches for: ${availableVersions(repoRoot).join(", ")}`);
+class Changes {
+  private readonly writes = new Map<string, string>();
+  private readonly removals = new Set<string>();
+  readonly notes: string[] = [];
+
+  constructor(private readonly appDir: string) {}
+
+  /** Reads a file as it will be after the changes so far; undefined when there is none. */
+  read(path: string): string | undefined {
+    if (this.writes.has(path)) return this.writes.get(path);
+    const file = join(this.appDir, path);
+    return existsSync(file) && !this.removals.has(path) ? readFileSync(file, "utf8") : undefined;
   }
-  const report: AddReport = { changed: [], manual: [], nextCommand: `${app.manager} install` };
-  const write = (path: string, content: string) => {
-    const target = join(appDir, path);
-    if (existsSync(target) && readFileSync(target, "utf8") === content) return;
-    mkdirSync(join(target, ".."), { recursive: true });
-    writeFileSync(target, content);
-    report.changed.push(path);
-  };
 
-  write(patchFile, readFileSync(join(repoRoot, patchFile), "utf8"));
+  write(path: string, content: string): void {
+    this.writes.set(path, content);
+  }
 
+  writeJson(path: string, before: PackageJson, after: PackageJson): void {
+    if (JSON.stringify(before) !== JSON.stringify(after)) this.write(path, `${JSON.stringify(after, null, 2)}\n`);
+  }
+
+  remove(path: string): void {
+    if (existsSync(join(this.appDir, path))) this.removals.add(path);
+  }
+
+  /** Writes what differs from the files on disk; returns the paths changed. */
+  apply(): string[] {
+    const changed: string[] = [];
+    for (const [path, content] of this.writes) {
+      const file = join(this.appDir, path);
+      if (existsSync(file) && readFileSync(file, "utf8") === content) continue;
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+      changed.push(path);
+    }
+    for (const path of this.removals) {
+      rmSync(join(this.appDir, path));
+      changed.push(path);
+    }
+    return changed;
+  }
+}
+
+export async function addToApp(appDir: string, repoRoot: string): Promise<AddReport> {
+  const app = inspectApp(appDir);
+  const changes = new Changes(appDir);
+  const manual: string[] = [];
+  const patchPath = await addPatch(app, repoRoot, changes);
   const ourManifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as PackageJson;
-  const nextManifest = withLibsql(app.packageJson, app.manager, version, patchFile, {
+  const appNext = appManifest(app.packageJson, app.manager, {
     libsql: ourManifest.dependencies!.libsql!,
     "@libsql/hrana-client": ourManifest.dependencies!["@libsql/hrana-client"]!,
     "patch-package": PATCH_PACKAGE_VERSION,
   });
-  if (JSON.stringify(nextManifest) !== JSON.stringify(app.packageJson)) {
-    write("package.json", `${JSON.stringify(nextManifest, null, 2)}\n`);
+  // The versions the app ends up with, whether it chose them or this command did.
+  const drivers: DriverVersions = {
+    libsql: appNext.dependencies!.libsql!,
+    "@libsql/hrana-client": appNext.dependencies!["@libsql/hrana-client"]!,
+    "patch-package": PATCH_PACKAGE_VERSION,
+  };
+  if (app.manager === "pnpm") {
+    wirePnpm(app, appNext, patchPath, drivers, changes);
+  } else {
+    changes.writeJson("package.json", app.packageJson, appNext);
   }
 
   if (app.databaseConfig) {
-    const edit = addLibsqlConnection(readFileSync(join(appDir, app.databaseConfig), "utf8"));
-    if (edit.kind === "edited") write(app.databaseConfig, edit.text);
-    if (edit.kind === "manual") {
-      report.manual.push(`add this entry to the connections in ${app.databaseConfig}:\n${edit.snippet}`);
+    const edit = addLibsqlConnection(readFileSync(join(appDir, app.databaseConfig), "utf8"), app.databaseConfig);
+    if (edit.kind === "refused") throw new AddError(`${edit.reason}; nothing was changed`);
+    if (edit.kind === "edited") {
+      changes.write(app.databaseConfig, edit.text);
+      if (edit.note) changes.notes.push(edit.note);
     }
+    if (edit.kind === "manual") manual.push(`add this entry to the connections in ${app.databaseConfig}:\n${edit.snippet}`);
   } else {
-    report.manual.push("the app has no config/database.(js|ts); create one with a `libsql` connection (see the README)");
+    manual.push("the app has no config/database.(js|ts); create one with a `libsql` connection (see the README)");
+  }
+  const envText = appendEnvVariables(changes.read(".env.example") ?? "");
+  if (envText !== undefined) changes.write(".env.example", envText);
+  if (appNext.dependencies?.["@libsql/sqlite3"]) {
+    changes.notes.push(`@libsql/sqlite3 (the blog recipe's driver) is no longer used; remove it with ${app.manager} remove @libsql/sqlite3`);
   }
 
-  const envExample = join(appDir, ".env.example");
-  const envText = appendEnvVariables(existsSync(envExample) ? readFileSync(envExample, "utf8") : "");
-  if (envText !== undefined) write(".env.example", envText);
-  return report;
+  const replacedInstalledPatch = app.manager !== "pnpm" && changes.notes.some((note) => note.startsWith("replaced")) && existsSync(join(appDir, "node_modules", "@strapi", "database"));
+  return {
+    changed: changes.apply(),
+    notes: changes.notes,
+    manual,
+    // patch-package cannot apply a new patch over the old one in node_modules: a fresh copy can take it.
+    nextCommand: replacedInstalledPatch ? `rm -rf node_modules/@strapi/database && ${app.manager} install` : `${app.manager} install`,
+  };
 }
 
-function availableVersions(repoRoot: string): string[] {
-  return readdirSync(join(repoRoot, "patches"))
-    .map((name) => /^@strapi__database@(.+)\.patch$/.exec(name)?.[1])
-    .filter((name): name is string => name !== undefined);
+/** The patch in the naming the app's package manager applies, its hashes and the verifier; returns the patch's path. */
+async function addPatch(app: AppInfo, repoRoot: string, changes: Changes): Promise<string> {
+  const patch = await patchFor(repoRoot, app.databaseVersion);
+  const paths = patchFiles(app.databaseVersion);
+  const [patchPath, content] = app.manager === "pnpm" ? [paths.pnpm, patch.pnpm] : [paths.patchPackage, patch.patchPackage];
+  const existing = changes.read(patchPath);
+  if (existing !== undefined && existing !== content) {
+    const author = patchAuthor(existing);
+    if (author === "unknown") {
+      throw new AddError(
+        `${patchPath} is a patch of @strapi/database that strapi-libsql did not write; move your changes out of it (or delete it) and run add again; nothing was changed`,
+      );
+    }
+    if (author === "blog recipe") changes.notes.push(`replaced the blog recipe's ${patchPath} (a knex client on @libsql/sqlite3) with strapi-libsql's`);
+  }
+  changes.write(patchPath, content);
+  changes.write(paths.expected, patch.expected);
+  changes.write(VERIFIER.output, patch.verifier);
+  if (app.manager !== "pnpm") removeOtherVersions(app, changes);
+  return patchPath;
+}
+
+/** patch-package applies every file in patches/: one for a version the app no longer runs would fail its install. */
+function removeOtherVersions(app: AppInfo, changes: Changes): void {
+  const patchesDir = join(app.dir, "patches");
+  if (!existsSync(patchesDir)) return;
+  const keep = patchFiles(app.databaseVersion).patchPackage;
+  for (const name of readdirSync(patchesDir)) {
+    const path = `patches/${name}`;
+    if (!/^@strapi\+database\+.+\.patch$/.test(name) || path === keep) continue;
+    removeIfOurs(path, changes, `a patch for @strapi/database@${name.slice("@strapi+database+".length, -".patch".length)}, which the app no longer runs`);
+  }
+}
+
+/** pnpm's settings go where pnpm reads them: the app's package.json, or its workspace root's. */
+function wirePnpm(app: AppInfo, appNext: PackageJson, patchPath: string, drivers: DriverVersions, changes: Changes): void {
+  const root = toPosix(app.installRoot);
+  const rootManifestPath = posix.join(root, "package.json");
+  const rootBefore = app.installRoot === "" ? appNext : (JSON.parse(changes.read(rootManifestPath)!) as PackageJson);
+  const fromRoot = toPosix(relative(join(app.dir, app.installRoot), join(app.dir, patchPath)));
+  const { manifest, removed, replaced } = installRootManifest(rootBefore, app.databaseVersion, fromRoot, drivers);
+  for (const [key, path] of Object.entries(removed)) {
+    changes.notes.push(`${rootManifestPath}: removed pnpm.patchedDependencies "${key}", a version the app no longer runs`);
+    removeIfOurs(posix.join(root, path), changes, `the patch for ${key}`);
+  }
+  if (replaced !== undefined) {
+    changes.notes.push(`${rootManifestPath}: pnpm.patchedDependencies "@strapi/database@${app.databaseVersion}" now points at ${fromRoot} instead of ${replaced}`);
+    removeIfOurs(posix.join(root, replaced), changes, "the patch it pointed at before");
+  }
+  if (app.installRoot === "") {
+    changes.writeJson("package.json", app.packageJson, manifest);
+  } else {
+    changes.writeJson("package.json", app.packageJson, appNext);
+    changes.writeJson(rootManifestPath, rootBefore, manifest);
+  }
+}
+
+/** Removes a patch file that strapi-libsql or the blog recipe wrote; a user's own stays. */
+function removeIfOurs(path: string, changes: Changes, what: string): void {
+  const content = changes.read(path);
+  if (content === undefined || patchAuthor(content) === "unknown") return;
+  changes.remove(path);
+  changes.notes.push(`removed ${path}, ${what}`);
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join("/");
 }

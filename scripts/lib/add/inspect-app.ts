@@ -1,7 +1,8 @@
-// What kind of app `strapi-libsql add` is pointed at: a Strapi 4 app, which package manager,
-// which @strapi/database it will install, where its database config is.
+// What kind of app `strapi-libsql add` is pointed at: a Strapi 4 app, which package manager
+// installs it, which @strapi/database it will load, where its database config is, and, in a
+// pnpm workspace, which package.json holds the install settings.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 
 export type PackageManager = "pnpm" | "npm" | "yarn";
 
@@ -9,7 +10,12 @@ export interface PackageJson {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   scripts?: Record<string, string>;
-  pnpm?: { patchedDependencies?: Record<string, string>; [key: string]: unknown };
+  pnpm?: {
+    patchedDependencies?: Record<string, string>;
+    overrides?: Record<string, string>;
+    packageExtensions?: Record<string, { dependencies?: Record<string, string> }>;
+    [key: string]: unknown;
+  };
   [key: string]: unknown;
 }
 
@@ -21,6 +27,11 @@ export interface AppInfo {
   databaseVersion: string;
   /** config/database.ts or .js, if the app has one. */
   databaseConfig: string | undefined;
+  /**
+   * pnpm reads patchedDependencies, overrides and packageExtensions from the workspace root's
+   * package.json only: the folder of that file, relative to the app ("" for the app itself).
+   */
+  installRoot: string;
 }
 
 export class AddError extends Error {
@@ -43,7 +54,9 @@ export function inspectApp(dir: string): AppInfo {
     throw new AddError(`${dir} runs Strapi ${databaseVersion}; this patch is for Strapi 4 (Strapi 5 accepts no external database dialects)`);
   }
   const databaseConfig = ["config/database.ts", "config/database.js"].find((path) => existsSync(join(dir, path)));
-  return { dir, packageJson, manager: detectManager(dir, packageJson), databaseVersion, databaseConfig };
+  const workspace = pnpmWorkspaceRoot(dir);
+  const manager = workspace ? "pnpm" : detectManager(dir, packageJson);
+  return { dir, packageJson, manager, databaseVersion, databaseConfig, installRoot: workspace ? relative(dir, workspace) : "" };
 }
 
 function exactVersion(spec: string): string | undefined {
@@ -61,10 +74,23 @@ function installedDatabaseVersion(dir: string): string | undefined {
   }
 }
 
-function detectManager(dir: string, packageJson: PackageJson): PackageManager {
+/**
+ * A fresh app has no lockfile yet; what the app says of itself comes first: a packageManager
+ * field, or a `pnpm` section, which only pnpm reads. Then the lockfile, and npm by default.
+ */
+export function detectManager(dir: string, packageJson: PackageJson): PackageManager {
   const declared = typeof packageJson.packageManager === "string" ? packageJson.packageManager.split("@")[0] : undefined;
   if (declared === "pnpm" || declared === "npm" || declared === "yarn") return declared;
+  if (packageJson.pnpm !== undefined) return "pnpm";
   if (existsSync(join(dir, "pnpm-lock.yaml"))) return "pnpm";
   if (existsSync(join(dir, "yarn.lock"))) return "yarn";
   return "npm";
+}
+
+/** The folder of the pnpm workspace the app is a package of, if any (not the app itself). */
+function pnpmWorkspaceRoot(dir: string): string | undefined {
+  for (let parent = dirname(dir); parent !== dirname(parent); parent = dirname(parent)) {
+    if (existsSync(join(parent, "pnpm-workspace.yaml"))) return parent;
+  }
+  return undefined;
 }
