@@ -54,7 +54,7 @@ export function addToApp(appDir: string, repoRoot: string): AddReport {
       report.manual.push(`add this entry to the connections in ${app.databaseConfig}:\n${edit.snippet}`);
     }
   } else {
-    report.manual.push("the app has no config/database.(js|ts); create one with a `libsql` connection (see the README)");
+    report.manual.push("the app has no config/database.(js|ts); create one with a `libsql` connection (docs/add-to-an-existing-app.md shows it)");
   }
 
   const envExample = join(appDir, ".env.example");

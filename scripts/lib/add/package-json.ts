@@ -10,8 +10,8 @@ export interface DriverVersions {
 }
 
 /**
- * Strapi 4's admin build fails on get-intrinsic ≥ 1.3.1 (README, "Pinned dependencies"); an app
- * that installs today needs the same pin as this repo, whatever its database.
+ * Strapi 4's admin build fails on get-intrinsic ≥ 1.3.1 (docs/design.md, "Pinned dependencies");
+ * an app that installs today needs the same pin as this repo, whatever its database.
  */
 const ADMIN_BUILD_PINS: Record<string, string> = { "get-intrinsic": "1.3.0" };
 
