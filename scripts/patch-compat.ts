@@ -1,17 +1,14 @@
 // pnpm patch:compat — applies the edits from src/ to every published @strapi/database 4.x
-// from 4.15.0 on, prints the table and rewrites it in README.md. With --write it generates the
-// patches for every version the edits apply to. With --boot v1,v2 (or --boot all) it also
-// boots a fresh app of those versions on libSQL, and keeps only the patches that boot
-// (4.25.9's belong to patch:generate and are never removed).
+// from 4.15.0 on, prints the table and rewrites it in docs/compatibility.md. With --write it
+// generates the patches for every version the edits apply to. With --boot v1,v2 (or --boot
+// all) it also boots a fresh app of those versions on libSQL, and keeps only the patches that
+// boot (4.25.9's belong to patch:generate and are never removed).
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PATCHED_PACKAGE } from "../src/patch/bundle-edits";
-import { checkEdits, compatibleRange, formatTable, pristineBundleOf, publishedVersions, type CompatRow } from "./lib/compat";
+import { checkEdits, COMPAT_DOC, compatibleRange, formatTable, pristineBundleOf, publishedVersions, withCompatTable, type CompatRow } from "./lib/compat";
 import { buildPatch, generatedFiles, patchFiles } from "./lib/generate";
-
-const TABLE_START = "<!-- patch:compat table start -->";
-const TABLE_END = "<!-- patch:compat table end -->";
 
 async function main(args: string[]): Promise<void> {
   const root = join(__dirname, "..");
@@ -31,15 +28,9 @@ async function main(args: string[]): Promise<void> {
     console.log(`${version}: ${row.edits}`);
   }
   if (boot !== undefined) await bootCheck(root, rows, boot);
-  const table = formatTable(rows);
-  const readmePath = join(root, "README.md");
-  const readme = readFileSync(readmePath, "utf8");
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start !== -1 && end > start) {
-    writeFileSync(readmePath, `${readme.slice(0, start + TABLE_START.length)}\n${table}\n${readme.slice(end)}`);
-    console.log("patch:compat: README.md table updated");
-  }
+  const docPath = join(root, COMPAT_DOC);
+  writeFileSync(docPath, withCompatTable(readFileSync(docPath, "utf8"), formatTable(rows)));
+  console.log(`patch:compat: ${COMPAT_DOC} table updated`);
 }
 
 void main(process.argv.slice(2));

@@ -177,7 +177,7 @@ function measuredTrips(results: TargetResult[]): string {
 export function benchmarksMarkdown(results: TargetResult[], info: RunInfo, before?: Before): string {
   const base = results.find((r) => r.baseline)?.target ?? "the baseline";
   const beforeNote = before
-    ? `\n- "round trips before" is the same row's round trips in \`${before.file}\` (an earlier run${before.code ? ` of commit ${before.code}` : ", e.g. on older driver code"}),\n  matched by target and operation.`
+    ? `\n- "round trips before" is the same row's round trips in \`${before.file}\` (an earlier run, e.g. on older driver code),\n  matched by target and operation.`
     : "";
   return `# Benchmarks
 
@@ -192,7 +192,7 @@ ${machineDescription().join("\n")}
 
 - Strapi 4.25.9 \`strapi start\` with \`SERVE_ADMIN_PANEL=false\`, one process per target, on 127.0.0.1.
 - Dataset, seeded through the REST API with a fixed seed: ${info.authors} authors, ${info.articles} articles
-  (\`--articles ${info.articles}\`; the issue's 2,000 is \`--articles 2000\`).
+  (\`--articles ${info.articles}\`).
 - Each operation, after ${info.concurrency} untimed warm-up requests: ${info.requestsPerOperation} timed requests one at a time, which give p50, p95
   and the statement and round-trip counts; then ${info.requestsPerOperation} at concurrency ${info.concurrency}, which give req/s and "p50 ms under load".
 - The dataset is seeded without the added latency (the same rows everywhere); boots and operations pay it.
@@ -214,10 +214,9 @@ ${machineDescription().join("\n")}
   included), per request. The test-only fixture plugin (\`test/fixtures/libsql-fixtures\`) counts them, so it is
   on for every target: its content types add tables to the schema every boot syncs.
 - For the boot rows, both counts are for the whole boot, up to the first 204 from \`/_health\`.
-- "vs target" is the issue's goal for a remote row: p50 (or boot time) / (round trips × the round trip +
-  the SQLite file's time for the same row). The round trip is the one measured through a proxy like the
-  target's just before its operations (p50 of 50 one-byte echoes): ${measuredTrips(results)}. 1.00× means it costs just its round trips more than the file; the
-  goal is 1.2× or less for the warm boot and every API operation. It uses the one-at-a-time p50, the cost of a
+- "vs target" compares a remote row with the cost of its round trips: p50 (or boot time) / (round trips × the
+  round trip + the SQLite file's time for the same row). The round trip is the one measured through a proxy like the
+  target's just before its operations (p50 of 50 one-byte echoes): ${measuredTrips(results)}. 1.00× means it costs just its round trips more than the file. It uses the one-at-a-time p50, the cost of a
   request; under load requests also queue for each other, and writes for SQLite's one writer per database,
   which "p50 ms under load" and req/s show.
 - Boot times are from spawning \`strapi start\` to the first 204 from \`/_health\` (polled every 100 ms).

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkEdits, compatibleRange, formatTable } from "./compat";
+import { checkEdits, COMPAT_DOC, compatibleRange, formatTable, TABLE_END, TABLE_START, withCompatTable } from "./compat";
 import { pristineBundle } from "./pristine.fixture";
 
 describe("patch:compat", () => {
@@ -18,5 +20,16 @@ describe("patch:compat", () => {
     const broken = bundle.replace("const getDialectClass = (client) => {\n", "function getDialectClass(client) {\n");
     expect(checkEdits("4.99.0", broken).edits).toBe('anchor "define-libsql-dialect" is not found');
     expect(formatTable([checkEdits("4.99.0", broken)])).toContain('| 4.99.0 | anchor "define-libsql-dialect" is not found | not checked |');
+  });
+
+  it("rewrites the table between the markers of docs/compatibility.md, and only there", () => {
+    const doc = readFileSync(join(__dirname, "..", "..", COMPAT_DOC), "utf8");
+    const table = formatTable([{ version: "4.99.0", edits: "applies", boots: true }]);
+    const rewritten = withCompatTable(doc, table);
+    expect(rewritten).toContain(`${TABLE_START}\n${table}\n${TABLE_END}`);
+    expect(rewritten.slice(0, rewritten.indexOf(TABLE_START))).toBe(doc.slice(0, doc.indexOf(TABLE_START)));
+    expect(rewritten.slice(rewritten.indexOf(TABLE_END))).toBe(doc.slice(doc.indexOf(TABLE_END)));
+    expect(withCompatTable(rewritten, table)).toBe(rewritten);
+    expect(() => withCompatTable("# no table here\n", table)).toThrow(/markers/);
   });
 });

@@ -64,3 +64,16 @@ export function formatTable(rows: readonly CompatRow[]): string {
   }
   return lines.join("\n");
 }
+
+/** The document whose table `pnpm patch:compat` rewrites, between the two markers. */
+export const COMPAT_DOC = "docs/compatibility.md";
+export const TABLE_START = "<!-- patch:compat table start -->";
+export const TABLE_END = "<!-- patch:compat table end -->";
+
+/** `doc` with the text between the markers replaced by `table`; throws when the markers are missing. */
+export function withCompatTable(doc: string, table: string): string {
+  const start = doc.indexOf(TABLE_START);
+  const end = doc.indexOf(TABLE_END);
+  if (start === -1 || end < start) throw new Error(`${COMPAT_DOC} has no "${TABLE_START}" … "${TABLE_END}" markers for the table`);
+  return `${doc.slice(0, start + TABLE_START.length)}\n${table}\n${doc.slice(end)}`;
+}

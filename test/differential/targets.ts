@@ -34,10 +34,11 @@ const NUL_LOCAL = "the libsql package reads text only up to its first U+0000 (th
  */
 const SURROGATE_LOCAL = "the libsql engine stores a lone surrogate as one U+FFFD, better-sqlite3 as three";
 /**
- * The Hrana client serialises the string into JSON with the escape "\ud83e", which sqld's
- * JSON parser refuses: HTTP 400, or the WebSocket closed with code 1007. Strapi answers 500.
+ * sqld's JSON parser refuses the escape "\ud83e" that the Hrana client would send (HTTP 400, or
+ * the WebSocket closed with code 1007), so the client binds one U+FFFD instead (values.ts), as
+ * the local engine stores it; better-sqlite3 reads back three.
  */
-const SURROGATE_REMOTE = "sqld refuses the Hrana request that carries a lone surrogate (JSON escape \\ud83e): Strapi answers 500";
+const SURROGATE_REMOTE = "the client binds a lone surrogate as one U+FFFD (sqld refuses its JSON escape \\ud83e), better-sqlite3 stores it as three";
 /** sqld (and Turso) refuse to send a result over 10 MB: "Response is too large". */
 const LARGE_REMOTE = "sqld caps a query result at 10 MB (\"Response is too large\"): Strapi answers 500";
 

@@ -100,7 +100,7 @@ export async function addToApp(appDir: string, repoRoot: string): Promise<AddRep
     }
     if (edit.kind === "manual") manual.push(`add this entry to the connections in ${app.databaseConfig}:\n${edit.snippet}`);
   } else {
-    manual.push("the app has no config/database.(js|ts); create one with a `libsql` connection (see the README)");
+    manual.push("the app has no config/database.(js|ts); create one with a `libsql` connection (docs/add-to-an-existing-app.md shows it)");
   }
   const envText = appendEnvVariables(changes.read(".env.example") ?? "");
   if (envText !== undefined) changes.write(".env.example", envText);

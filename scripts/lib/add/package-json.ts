@@ -16,8 +16,8 @@ export const VERIFY_COMMAND = "node patches/verify-libsql-patch.cjs";
 const PRE_PATCH_PACKAGE = `${VERIFY_COMMAND} --before-patch-package`;
 
 /**
- * Strapi 4's admin build fails on get-intrinsic ≥ 1.3.1 (docs: pinned dependencies); an app
- * that installs today needs the same pin as this repo, whatever its database.
+ * Strapi 4's admin build fails on get-intrinsic ≥ 1.3.1 (docs/design.md, "Pinned dependencies");
+ * an app that installs today needs the same pin as this repo, whatever its database.
  */
 const ADMIN_BUILD_PINS: Record<string, string> = { "get-intrinsic": "1.3.0" };
 

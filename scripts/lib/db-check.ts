@@ -1,4 +1,4 @@
-// `pnpm doctor`: checks the database settings the app would use, the way config/database.ts
+// `pnpm db:check`: checks the database settings the app would use, the way config/database.ts
 // reads them, against the server they point at: reachable, auth token accepted, server
 // version, round-trip time. Each failure comes with what to fix. The token is never printed.
 import { existsSync, readFileSync } from "node:fs";
@@ -11,7 +11,7 @@ import { RemoteSession } from "../../src/libsql/remote-session";
 
 type RemoteTarget = Extract<LibsqlTarget, { kind: "remote" }>;
 
-export interface DoctorSettings {
+export interface DbCheckSettings {
   client: string;
   url: string;
   /** Where the URL came from, for the report. */
@@ -30,7 +30,7 @@ const SLOW_ROUND_TRIP_MS = 100;
  * never overrides it, even with an empty value), then the .env file; an empty value counts as
  * not set.
  */
-export function readSettings(environment: Record<string, string | undefined>, envFile: string): DoctorSettings {
+export function readSettings(environment: Record<string, string | undefined>, envFile: string): DbCheckSettings {
   const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, "utf8")) : {};
   const lookup = (name: string): { value: string; source: string } => {
     if (environment[name] !== undefined) return { value: environment[name] ?? "", source: "the environment" };
@@ -52,7 +52,7 @@ export function readSettings(environment: Record<string, string | undefined>, en
 type Line = (text: string) => void;
 
 /** Runs the checks, printing one line each; resolves to whether all passed. */
-export async function runDoctor(settings: DoctorSettings, print: Line): Promise<boolean> {
+export async function runDbCheck(settings: DbCheckSettings, print: Line): Promise<boolean> {
   const ok = (check: string, text: string) => print(`  ok    ${check.padEnd(11)} ${text}`);
   const note = (check: string, text: string) => print(`  note  ${check.padEnd(11)} ${text}`);
   const fail = (check: string, text: string, fix: string) => {
@@ -124,7 +124,7 @@ export async function runDoctor(settings: DoctorSettings, print: Line): Promise<
   }
 }
 
-function tokenDescription(settings: DoctorSettings, target: RemoteTarget): string {
+function tokenDescription(settings: DbCheckSettings, target: RemoteTarget): string {
   if (target.authToken === undefined) return "none set";
   const where = settings.authToken ? settings.tokenSource : "?authToken= in the URL";
   return `set (${where}, ${target.authToken.length} characters)`;
