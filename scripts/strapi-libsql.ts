@@ -11,11 +11,12 @@ async function main(args: string[]): Promise<number> {
   }
   try {
     const report = await addToApp(resolve(appPath), join(__dirname, ".."));
-    if (report.changed.length === 0 && report.manual.length === 0) {
+    if (report.changed.length === 0 && report.removed.length === 0 && report.manual.length === 0) {
       console.log(`strapi-libsql: ${appPath} already has everything; nothing changed`);
       return 0;
     }
     for (const path of report.changed) console.log(`strapi-libsql: updated ${path}`);
+    for (const removal of report.removed) console.log(`strapi-libsql: removed ${removal}`);
     for (const note of report.notes) console.log(`strapi-libsql: ${note}`);
     for (const step of report.manual) console.log(`strapi-libsql: could not edit safely; ${step}`);
     console.log(`strapi-libsql: next, in ${appPath}: ${report.nextCommand}, then start Strapi with DATABASE_CLIENT=libsql`);

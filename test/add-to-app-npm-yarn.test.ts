@@ -3,7 +3,8 @@
 // left it) and yarn. Each installs with the patch verified, boots on libSQL and creates and reads
 // an entry; an install fails, naming the file, once a patched file changed. Each compiles
 // better-sqlite3 (about a minute), so they have a file of their own, beside the pnpm apps'.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,7 +21,8 @@ import {
 } from "./helpers/new-strapi-app";
 
 const scratch = mkdtempSync(join(tmpdir(), "add-to-app-npm-yarn-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// Removed without blocking the worker: the apps' node_modules are large (see runAdd).
+afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 describe("an app that followed the blog recipe with patch-package, using npm", () => {
   it("is migrated by `strapi-libsql add`, installs verified, runs on libSQL, and fails its install once a patched file is missing", async () => {
@@ -30,7 +32,7 @@ describe("an app that followed the blog recipe with patch-package, using npm", (
     applyBlogRecipe(appDir, "npm");
     pinSharpForTheSandbox(appDir, "overrides");
 
-    const lines = addLines(runAdd(appDir));
+    const lines = addLines(await runAdd(appDir));
     expect(lines).toContain("strapi-libsql: replaced the blog recipe's patches/@strapi+database+4.25.9.patch (a knex client on @libsql/sqlite3) with strapi-libsql's");
     expect(lines).toContain(
       "strapi-libsql: config/database.js: replaced the blog recipe's libsql connection (connection.filename) with url and authToken, from DATABASE_URL and TURSO_AUTH_TOKEN; its URL stays the default",
@@ -38,7 +40,7 @@ describe("an app that followed the blog recipe with patch-package, using npm", (
     const manifest = JSON.parse(readFileSync(join(appDir, "package.json"), "utf8"));
     expect(manifest.scripts.postinstall).toBe(`${VERIFY_COMMAND} --before-patch-package && patch-package && ${VERIFY_COMMAND}`);
     expect(manifest.pnpm).toBeUndefined();
-    expect(runAdd(appDir)).toContain("already has everything; nothing changed");
+    expect(await runAdd(appDir)).toContain("already has everything; nothing changed");
 
     const installed = await install(["npm", "install", "--no-audit", "--no-fund"], appDir);
     expect(installed.ok, installed.output).toBe(true);
@@ -65,7 +67,7 @@ describe("a fresh js app using yarn", () => {
     writeFileSync(join(appDir, "yarn.lock"), "");
     pinSharpForTheSandbox(appDir, "resolutions");
 
-    expect(runAdd(appDir)).toContain("updated patches/@strapi+database+4.25.9.patch");
+    expect(await runAdd(appDir)).toContain("updated patches/@strapi+database+4.25.9.patch");
     const yarn = ["npx", "-y", "yarn@1.22.22", "install", "--non-interactive"];
     const installed = await install(yarn, appDir);
     expect(installed.ok, installed.output).toBe(true);

@@ -3,6 +3,7 @@
 // package of a workspace that hoists nothing. Each installs with the patch verified, boots on
 // libSQL and creates and reads an entry. (npm and yarn apps: add-to-app-npm-yarn.test.ts.)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,7 +22,8 @@ import {
 } from "./helpers/new-strapi-app";
 
 const scratch = mkdtempSync(join(tmpdir(), "add-to-app-pnpm-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// Removed without blocking the worker: the apps' node_modules are large (see runAdd).
+afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 describe("an app that followed the blog recipe, using pnpm", () => {
   it("is migrated by `strapi-libsql add`, installs verified, runs on libSQL, and fails its install once a patched file changes", async () => {
@@ -32,7 +34,7 @@ describe("an app that followed the blog recipe, using pnpm", () => {
     pinSharpForTheSandbox(appDir, "pnpm");
 
     // No lockfile: the recipe's pnpm.patchedDependencies says pnpm.
-    const lines = addLines(runAdd(appDir));
+    const lines = addLines(await runAdd(appDir));
     expect(lines).toContain("strapi-libsql: replaced the blog recipe's patches/@strapi__database@4.25.9.patch (a knex client on @libsql/sqlite3) with strapi-libsql's");
     expect(lines).toContain(
       "strapi-libsql: config/database.js: replaced the blog recipe's libsql connection (connection.filename) with url and authToken, from DATABASE_URL and TURSO_AUTH_TOKEN; its URL stays the default",
@@ -43,7 +45,7 @@ describe("an app that followed the blog recipe, using pnpm", () => {
     expect(manifest.pnpm.patchedDependencies).toEqual({ "@strapi/database@4.25.9": "patches/@strapi__database@4.25.9.patch" });
     expect(manifest.pnpm.packageExtensions["@strapi/database@4.25.9"].dependencies).toEqual({ libsql: "0.5.29", "@libsql/hrana-client": "0.10.0" });
     expect(manifest.scripts.postinstall).toBe(VERIFY_COMMAND);
-    expect(runAdd(appDir)).toContain("already has everything; nothing changed");
+    expect(await runAdd(appDir)).toContain("already has everything; nothing changed");
 
     const installed = await install([...PNPM, "install"], appDir);
     expect(installed.ok, installed.output).toBe(true);
@@ -59,6 +61,18 @@ describe("an app that followed the blog recipe, using pnpm", () => {
     expect(verifierLine(tampered.output)).toMatch(
       /^strapi-libsql: node_modules\/\.pnpm\/.*\/node_modules\/@strapi\/database differs from the patched @strapi\/database@4\.25\.9 in dist\/libsql\/knex-client\.js; reinstall it: pnpm install --force$/,
     );
+
+    // Moved to another version (pnpm itself would stop at the old entry): the pin decides, though
+    // node_modules still holds 4.25.9, and the old entry goes with its patch.
+    const moved = JSON.parse(readFileSync(join(appDir, "package.json"), "utf8"));
+    moved.dependencies["@strapi/strapi"] = "4.24.5";
+    writeFileSync(join(appDir, "package.json"), JSON.stringify(moved, null, 2));
+    const upgrade = addLines(await runAdd(appDir));
+    expect(upgrade).toContain('strapi-libsql: package.json: removed pnpm.patchedDependencies "@strapi/database@4.25.9", a version the app no longer runs');
+    expect(upgrade).toContain("strapi-libsql: removed patches/@strapi__database@4.25.9.patch, the patch for @strapi/database@4.25.9");
+    expect(JSON.parse(readFileSync(join(appDir, "package.json"), "utf8")).pnpm.patchedDependencies).toEqual({
+      "@strapi/database@4.24.5": "patches/@strapi__database@4.24.5.patch",
+    });
   }, 600_000);
 });
 
@@ -80,7 +94,7 @@ describe("a fresh ts app in a pnpm workspace with hoist=false", () => {
     writeFileSync(join(appDir, "package.json"), JSON.stringify({ ...manifest, scripts: { ...manifest.scripts, postinstall: "node -e \"console.log('app postinstall ran')\"" } }, null, 2));
     pinSharpForTheSandbox(root, "pnpm");
 
-    const output = runAdd(appDir);
+    const output = await runAdd(appDir);
     expect(output).toContain("updated ../../package.json");
     const rootManifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
     expect(rootManifest.pnpm.patchedDependencies).toEqual({ "@strapi/database@4.25.9": "apps/cms/patches/@strapi__database@4.25.9.patch" });
@@ -104,7 +118,7 @@ describe("apps `strapi-libsql add` refuses", () => {
     mkdirSync(join(appDir, "patches"));
     writeFileSync(join(appDir, "patches", "@strapi+database+4.25.9.patch"), "diff --git a/node_modules/@strapi/database/x b/node_modules/@strapi/database/x\n");
     const untouched = before();
-    expect(() => runAdd(appDir)).toThrow(
+    await expect(runAdd(appDir)).rejects.toThrow(
       /strapi-libsql: patches\/@strapi\+database\+4\.25\.9\.patch is a patch of @strapi\/database that strapi-libsql did not write; .*; nothing was changed/,
     );
     expect(before()).toBe(untouched);
@@ -113,18 +127,18 @@ describe("apps `strapi-libsql add` refuses", () => {
     const config = join(appDir, "config", "database.js");
     writeFileSync(config, readFileSync(config, "utf8").replace("  const connections = {\n", "  const connections = {\n    libsql: { connection: { filename: makeUrl() } },\n"));
     const customised = before();
-    expect(() => runAdd(appDir)).toThrow(/config\/database\.js has a libsql connection that strapi-libsql cannot rewrite safely; .*; nothing was changed/);
+    await expect(runAdd(appDir)).rejects.toThrow(/config\/database\.js has a libsql connection that strapi-libsql cannot rewrite safely; .*; nothing was changed/);
     expect(before()).toBe(customised);
     expect(() => readFileSync(join(dirname(config), "..", "patches", "verify-libsql-patch.cjs"))).toThrow(/ENOENT/);
 
     writeFileSync(join(appDir, "package.json"), JSON.stringify({ name: "x", dependencies: { express: "4.0.0" } }));
-    expect(() => runAdd(appDir)).toThrow(/is not a Strapi app/);
+    await expect(runAdd(appDir)).rejects.toThrow(/is not a Strapi app/);
   });
 
   it("patches an app on another Strapi 4 version with a patch generated for that version", async () => {
     const appDir = join(scratch, "other-version");
     await createStrapiApp(appDir, "js", "4.24.5");
-    expect(runAdd(appDir)).toContain("updated patches/@strapi+database+4.24.5.patch");
+    expect(await runAdd(appDir)).toContain("updated patches/@strapi+database+4.24.5.patch");
     expect(JSON.parse(readFileSync(join(appDir, "patches", "@strapi__database@4.24.5.sha256.json"), "utf8")).version).toBe("4.24.5");
     expect(readFileSync(join(appDir, "patches", "@strapi+database+4.24.5.patch"), "utf8")).toContain("+++ b/node_modules/@strapi/database/dist/libsql/knex-client.js");
   });

@@ -3,7 +3,8 @@
 // cannot drift apart. The build stage installs everything and builds; the image installs
 // production dependencies only, with the patch still checked, and runs Strapi against sqld.
 import { execFile, execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { cp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -62,7 +63,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sqld?.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  // Not rmSync: the stages' node_modules take long to remove, and a blocked worker misses vitest's calls.
+  await rm(scratch, { recursive: true, force: true });
 });
 
 describe("the Dockerfile's production image, built without Docker", () => {
@@ -84,7 +86,7 @@ describe("the Dockerfile's production image, built without Docker", () => {
     for (const stage of stages) {
       const dir = folder(stage.name);
       const parent = stages.find((other) => other.name === stage.from);
-      if (parent) cpSync(folder(parent.name), dir, { recursive: true, verbatimSymlinks: true });
+      if (parent) await cp(folder(parent.name), dir, { recursive: true, verbatimSymlinks: true });
       else mkdirSync(dir, { recursive: true });
       const stageEnv: Record<string, string> = {};
       printed[stage.name] = "";
@@ -97,7 +99,7 @@ describe("the Dockerfile's production image, built without Docker", () => {
           if (step.args.startsWith("apt-get")) continue;
           printed[stage.name] += await run(step.args, dir, stageEnv);
         } else if (step.kind === "COPY") {
-          copyStep(step.args, dir, context, folder);
+          await copyStep(step.args, dir, context, folder);
         } else {
           command = JSON.parse(step.args).join(" ");
           env = stageEnv;
@@ -138,8 +140,8 @@ describe("the Dockerfile's production image, built without Docker", () => {
   }, 300_000);
 });
 
-/** `COPY [--from=stage] <src>... <dest>`, into the stage's folder. */
-function copyStep(args: string, dir: string, context: readonly string[], folder: (stage: string) => string): void {
+/** `COPY [--from=stage] <src>... <dest>`, into the stage's folder; node_modules take a while, so not synchronously. */
+async function copyStep(args: string, dir: string, context: readonly string[], folder: (stage: string) => string): Promise<void> {
   const words = args.split(/\s+/);
   const from = words[0]!.startsWith("--from=") ? words.shift()!.slice("--from=".length) : undefined;
   const dest = words.pop()!;
@@ -147,11 +149,11 @@ function copyStep(args: string, dir: string, context: readonly string[], folder:
     if (from) {
       const relative = source.replace(/^\/app\/?/, "");
       const target = dest === "./" || dest.endsWith("/") ? join(dir, dest, relative.split("/").pop()!) : join(dir, dest);
-      cpSync(join(folder(from), relative), target, { recursive: true, verbatimSymlinks: true });
+      await cp(join(folder(from), relative), target, { recursive: true, verbatimSymlinks: true });
     } else if (source === ".") {
-      for (const path of context) cpSync(join(APP_DIR, path), join(dir, path), { recursive: true });
+      for (const path of context) await cp(join(APP_DIR, path), join(dir, path), { recursive: true });
     } else {
-      cpSync(join(APP_DIR, source), join(dir, dest === "./" ? source : dest), { recursive: true });
+      await cp(join(APP_DIR, source), join(dir, dest === "./" ? source : dest), { recursive: true });
     }
   }
 }

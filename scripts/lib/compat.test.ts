@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkEdits, COMPAT_DOC, compatibleRange, formatTable, TABLE_END, TABLE_START, withCompatTable } from "./compat";
+import { checkEdits, COMPAT_DOC, compatibleRange, formatTable, recordedBoots, TABLE_END, TABLE_START, withCompatTable } from "./compat";
 import { pristineBundle } from "./pristine.fixture";
 
 describe("patch:compat", () => {
@@ -31,5 +31,14 @@ describe("patch:compat", () => {
     expect(rewritten.slice(rewritten.indexOf(TABLE_END))).toBe(doc.slice(doc.indexOf(TABLE_END)));
     expect(withCompatTable(rewritten, table)).toBe(rewritten);
     expect(() => withCompatTable("# no table here\n", table)).toThrow(/markers/);
+  });
+
+  it("reads back the boot results a table records, so that a run without --boot keeps them", () => {
+    const table = formatTable([
+      { version: "4.15.0", edits: "applies", boots: true },
+      { version: "4.16.0", edits: "applies" },
+      { version: "4.17.0", edits: "applies", boots: false },
+    ]);
+    expect(recordedBoots(`${TABLE_START}\n${table}\n${TABLE_END}`)).toEqual({ "4.15.0": true, "4.17.0": false });
   });
 });

@@ -65,6 +65,17 @@ export function formatTable(rows: readonly CompatRow[]): string {
   return lines.join("\n");
 }
 
+/**
+ * The boot results the table already records, by version: a run that boots nothing, or other
+ * versions, keeps them rather than resetting them to "not checked".
+ */
+export function recordedBoots(doc: string): Record<string, boolean> {
+  const table = doc.slice(doc.indexOf(TABLE_START), doc.indexOf(TABLE_END));
+  const boots: Record<string, boolean> = {};
+  for (const [, version, cell] of table.matchAll(/^\| (\S+) \| [^|]+ \| (yes|no) \|$/gm)) boots[version!] = cell === "yes";
+  return boots;
+}
+
 /** The document whose table `pnpm patch:compat` rewrites, between the two markers. */
 export const COMPAT_DOC = "docs/compatibility.md";
 export const TABLE_START = "<!-- patch:compat table start -->";

@@ -30,7 +30,7 @@ describe.each(versions)("@strapi/strapi %s", (version) => {
     addNoteContentType(appDir, "js");
     // Its pnpm section (the sandbox's sharp pin) makes it a pnpm app for `add`.
     pinSharpForTheSandbox(appDir, "pnpm");
-    runAdd(appDir);
+    await runAdd(appDir);
     execFileSync("npx", ["-y", "pnpm@9.15.9", "install", "--no-frozen-lockfile"], { cwd: appDir, stdio: "pipe" });
     envFromExample(appDir);
     await bootAndUseNote(appDir);

@@ -1,9 +1,10 @@
 // A Strapi 4.25.9 app as `create-strapi-app` writes it (Strapi's own generator, from the
 // installed @strapi/generate-new), without its install step: the test installs it with the
 // package manager under test.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { promisify } from "node:util";
 import { expect } from "vitest";
 import { apiWithToken } from "./api";
 import { APP_DIR, startStrapi } from "./strapi";
@@ -101,10 +102,15 @@ export function addNoteContentType(dir: string, flavour: "js" | "ts"): void {
   }
 }
 
-export function runAdd(appDir: string): string {
-  return execFileSync(process.execPath, [join(APP_DIR, "node_modules", "tsx", "dist", "cli.mjs"), join(APP_DIR, "scripts", "strapi-libsql.ts"), "add", appDir], {
-    encoding: "utf8",
-  });
+/**
+ * `strapi-libsql add <appDir>` as a user runs it; resolves to what it printed, rejects with its
+ * error line. A child process the test awaits: a test worker blocked for long misses vitest's
+ * own calls, and the run fails with "Timeout calling onTaskUpdate" although every test passed.
+ */
+export async function runAdd(appDir: string): Promise<string> {
+  const cli = [join(APP_DIR, "node_modules", "tsx", "dist", "cli.mjs"), join(APP_DIR, "scripts", "strapi-libsql.ts"), "add", appDir];
+  const { stdout } = await promisify(execFile)(process.execPath, cli, { encoding: "utf8" });
+  return stdout;
 }
 
 /**
@@ -131,12 +137,13 @@ export function addTypescriptTooling(appDir: string): void {
   writeFileSync(join(appDir, "package.json"), JSON.stringify(manifest, null, 2));
 }
 
-/** Compiles the server the way `strapi build` and `strapi develop` do, without the admin build. */
+/**
+ * Compiles the server the way `strapi build` and `strapi develop` do, without the admin build: in
+ * a child process, since TypeScript compiles synchronously (see runAdd).
+ */
 export async function compileLikeStrapi(appDir: string): Promise<void> {
-  const tsUtils = require(require.resolve("@strapi/typescript-utils", { paths: [appDir] })) as {
-    compile(dir: string, options: object): Promise<void>;
-  };
-  await tsUtils.compile(appDir, { configOptions: { options: { incremental: true } } });
+  const script = "require(require.resolve('@strapi/typescript-utils', { paths: [process.cwd()] })).compile(process.cwd(), { configOptions: { options: { incremental: true } } })";
+  await promisify(execFile)(process.execPath, ["-e", script], { cwd: appDir, encoding: "utf8" });
 }
 
 /**

@@ -12,8 +12,10 @@ import { appManifest, installRootManifest, type DriverVersions } from "./package
 import { patchAuthor, patchFor } from "./patch-source";
 
 export interface AddReport {
-  /** Files written or removed, by path from the app. */
+  /** Files written, by path from the app. */
   changed: string[];
+  /** Files removed, by path from the app, with why. */
+  removed: string[];
   /** One line per migration: what was replaced, and why. */
   notes: string[];
   /** Things the user must still do by hand (a config with no connections map to edit). */
@@ -26,7 +28,8 @@ const PATCH_PACKAGE_VERSION = "^8.0.1";
 
 class Changes {
   private readonly writes = new Map<string, string>();
-  private readonly removals = new Set<string>();
+  /** Path → why it goes. */
+  private readonly removals = new Map<string, string>();
   readonly notes: string[] = [];
 
   constructor(private readonly appDir: string) {}
@@ -46,12 +49,12 @@ class Changes {
     if (JSON.stringify(before) !== JSON.stringify(after)) this.write(path, `${JSON.stringify(after, null, 2)}\n`);
   }
 
-  remove(path: string): void {
-    if (existsSync(join(this.appDir, path))) this.removals.add(path);
+  remove(path: string, why: string): void {
+    if (existsSync(join(this.appDir, path))) this.removals.set(path, why);
   }
 
-  /** Writes what differs from the files on disk; returns the paths changed. */
-  apply(): string[] {
+  /** Writes what differs from the files on disk, and removes; returns what changed. */
+  apply(): { changed: string[]; removed: string[] } {
     const changed: string[] = [];
     for (const [path, content] of this.writes) {
       const file = join(this.appDir, path);
@@ -60,11 +63,8 @@ class Changes {
       writeFileSync(file, content);
       changed.push(path);
     }
-    for (const path of this.removals) {
-      rmSync(join(this.appDir, path));
-      changed.push(path);
-    }
-    return changed;
+    for (const path of this.removals.keys()) rmSync(join(this.appDir, path));
+    return { changed, removed: Array.from(this.removals, ([path, why]) => `${path}, ${why}`) };
   }
 }
 
@@ -110,7 +110,7 @@ export async function addToApp(appDir: string, repoRoot: string): Promise<AddRep
 
   const replacedInstalledPatch = app.manager !== "pnpm" && changes.notes.some((note) => note.startsWith("replaced")) && existsSync(join(appDir, "node_modules", "@strapi", "database"));
   return {
-    changed: changes.apply(),
+    ...changes.apply(),
     notes: changes.notes,
     manual,
     // patch-package cannot apply a new patch over the old one in node_modules: a fresh copy can take it.
@@ -148,7 +148,9 @@ function removeOtherVersions(app: AppInfo, changes: Changes): void {
   for (const name of readdirSync(patchesDir)) {
     const path = `patches/${name}`;
     if (!/^@strapi\+database\+.+\.patch$/.test(name) || path === keep) continue;
-    removeIfOurs(path, changes, `a patch for @strapi/database@${name.slice("@strapi+database+".length, -".patch".length)}, which the app no longer runs`);
+    const version = name.slice("@strapi+database+".length, -".patch".length);
+    removeIfOurs(path, changes, `a patch for @strapi/database@${version}, which the app no longer runs`);
+    changes.remove(patchFiles(version).expected, "its hashes");
   }
 }
 
@@ -162,6 +164,7 @@ function wirePnpm(app: AppInfo, appNext: PackageJson, patchPath: string, drivers
   for (const [key, path] of Object.entries(removed)) {
     changes.notes.push(`${rootManifestPath}: removed pnpm.patchedDependencies "${key}", a version the app no longer runs`);
     removeIfOurs(posix.join(root, path), changes, `the patch for ${key}`);
+    changes.remove(patchFiles(key.slice("@strapi/database@".length)).expected, "its hashes");
   }
   if (replaced !== undefined) {
     changes.notes.push(`${rootManifestPath}: pnpm.patchedDependencies "@strapi/database@${app.databaseVersion}" now points at ${fromRoot} instead of ${replaced}`);
@@ -179,8 +182,7 @@ function wirePnpm(app: AppInfo, appNext: PackageJson, patchPath: string, drivers
 function removeIfOurs(path: string, changes: Changes, what: string): void {
   const content = changes.read(path);
   if (content === undefined || patchAuthor(content) === "unknown") return;
-  changes.remove(path);
-  changes.notes.push(`removed ${path}, ${what}`);
+  changes.remove(path, what);
 }
 
 function toPosix(path: string): string {

@@ -23,7 +23,7 @@ export interface AppInfo {
   dir: string;
   packageJson: PackageJson;
   manager: PackageManager;
-  /** The @strapi/database version the app runs (installed) or pins (package.json). */
+  /** The @strapi/database version the app pins (package.json) or, with a range, runs (installed). */
   databaseVersion: string;
   /** config/database.ts or .js, if the app has one. */
   databaseConfig: string | undefined;
@@ -44,7 +44,9 @@ export function inspectApp(dir: string): AppInfo {
   const packageJson = JSON.parse(readFileSync(manifest, "utf8")) as PackageJson;
   const strapiSpec = packageJson.dependencies?.["@strapi/strapi"];
   if (!strapiSpec) throw new AddError(`${dir} is not a Strapi app: @strapi/strapi is not in its dependencies`);
-  const databaseVersion = installedDatabaseVersion(dir) ?? exactVersion(strapiSpec);
+  // Strapi 4 releases its packages together: @strapi/strapi x.y.z loads @strapi/database x.y.z. The
+  // pin comes first: after an upgrade, node_modules may still hold the version the app left.
+  const databaseVersion = exactVersion(strapiSpec) ?? installedDatabaseVersion(dir);
   if (!databaseVersion) {
     throw new AddError(
       `${dir} asks for @strapi/strapi "${strapiSpec}", a range: pin an exact version (e.g. "4.25.9") or install the app first, so the patch matches what runs`,
