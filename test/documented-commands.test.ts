@@ -22,12 +22,16 @@ const docs = [
   ...(existsSync(join(APP_DIR, "docs")) ? readdirSync(join(APP_DIR, "docs")).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`) : []),
 ];
 
-/** The code in a Markdown text: fenced blocks and inline code spans. */
+/**
+ * The commands in a Markdown text: fenced blocks, and inline code spans that are a command (they
+ * start with pnpm or npx). Other spans quote what a program printed ("… pnpm applies the patch
+ * when …"), which is not something to type.
+ */
 function codeIn(markdown: string): string[] {
   const fenced = Array.from(markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm), (match) => match[1]!);
   const prose = markdown.replace(/^```[^\n]*\n[\s\S]*?^```/gm, "");
   const inline = Array.from(prose.matchAll(/``([^\n]+?)``|`([^`\n]+)`/g), (match) => (match[1] ?? match[2])!);
-  return [...fenced, ...inline];
+  return [...fenced, ...inline.filter((code) => /^(pnpm|npx)\b/.test(code.trim()))];
 }
 
 /** The names given to pnpm in a piece of code: `pnpm x`, `pnpm run x`, `npx -y pnpm@9.15.9 x`. */

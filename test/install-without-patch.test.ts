@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { appManifest } from "../scripts/lib/add/package-json";
 import { patchFiles, VERIFIER } from "../scripts/lib/generate";
+import { userShellEnv } from "./helpers/app-install";
 import { APP_DIR } from "./helpers/strapi";
 
 const scratch = mkdtempSync(join(tmpdir(), "install-without-patch-"));
@@ -29,7 +30,7 @@ describe("an app wired for patch-package, installed with pnpm", () => {
 
     // As on a developer's machine: with CI or NODE_ENV=test set (vitest sets it), patch-package
     // itself would exit 1; without them it reports the patch it could not apply and exits 0.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "CI" && name !== "NODE_ENV")) as Record<string, string>;
+    const env = Object.fromEntries(Object.entries(userShellEnv()).filter(([name]) => name !== "CI" && name !== "NODE_ENV")) as Record<string, string>;
     const result = await promisify(execFile)("npx", ["-y", "pnpm@9.15.9", "install"], { cwd: app, env, encoding: "utf8" }).then(
       ({ stdout, stderr }) => ({ ok: true, output: stdout + stderr }),
       (error: { stdout: string; stderr: string }) => ({ ok: false, output: error.stdout + error.stderr }),

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStrapi } from "../scripts/lib/strapi-process";
 import { apiWithToken } from "./helpers/api";
 import { startSqld, type SqldServer } from "./helpers/sqld";
+import { userShellEnv } from "./helpers/app-install";
 import { APP_DIR } from "./helpers/strapi";
 
 interface Stage {
@@ -49,7 +50,7 @@ function buildContextFiles(): string[] {
 async function run(command: string, cwd: string, env: Record<string, string>): Promise<string> {
   const { stdout, stderr } = await promisify(execFile)("sh", ["-c", command], {
     cwd,
-    env: { ...(process.env as Record<string, string>), ...env },
+    env: { ...userShellEnv(), ...env },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -86,7 +87,7 @@ describe("the Dockerfile's production image, built without Docker", () => {
     for (const stage of stages) {
       const dir = folder(stage.name);
       const parent = stages.find((other) => other.name === stage.from);
-      if (parent) await cp(folder(parent.name), dir, { recursive: true, verbatimSymlinks: true });
+      if (parent) await copyTree(folder(parent.name), dir);
       else mkdirSync(dir, { recursive: true });
       const stageEnv: Record<string, string> = {};
       printed[stage.name] = "";
@@ -149,11 +150,19 @@ async function copyStep(args: string, dir: string, context: readonly string[], f
     if (from) {
       const relative = source.replace(/^\/app\/?/, "");
       const target = dest === "./" || dest.endsWith("/") ? join(dir, dest, relative.split("/").pop()!) : join(dir, dest);
-      await cp(join(folder(from), relative), target, { recursive: true, verbatimSymlinks: true });
+      await copyTree(join(folder(from), relative), target);
     } else if (source === ".") {
       for (const path of context) await cp(join(APP_DIR, path), join(dir, path), { recursive: true });
     } else {
       await cp(join(APP_DIR, source), join(dir, dest === "./" ? source : dest), { recursive: true });
     }
   }
+}
+
+/**
+ * A stage's files into the next: as hard links, which read the same as a copy and take no time
+ * for a node_modules of 1,300 packages. Symbolic links (pnpm's layout) are kept as they are.
+ */
+async function copyTree(source: string, target: string): Promise<void> {
+  await promisify(execFile)("cp", ["-a", "--link", source, target]);
 }

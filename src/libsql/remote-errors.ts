@@ -109,24 +109,14 @@ function failureReason(error: unknown, hasToken: boolean, phase: FailurePhase): 
   }
   if (error instanceof hrana.HttpServerError) {
     if (error.status === 401 || error.status === 403) {
-      if (hasToken) return `the server refused the auth token (HTTP ${error.status}: wrong, expired or read-only); ${TOKEN_HINT}`;
-      // Set, and still not sent: the app's config/database has a libsql connection that does not
-      // read it (the blog recipe's, or one written by hand). "None is set" would send the user
-      // to a variable that is fine.
-      if (process.env.TURSO_AUTH_TOKEN) {
-        return (
-          `the server wants an auth token and none reaches it (HTTP ${error.status}): TURSO_AUTH_TOKEN is set, but the app's ` +
-          "config/database does not pass it on; add authToken: env('TURSO_AUTH_TOKEN') to the libsql connection"
-        );
-      }
-      return `the server wants an auth token and none is set (HTTP ${error.status}); ${TOKEN_HINT}`;
+      return hasToken ? `the server refused the auth token (HTTP ${error.status}: wrong, expired or read-only); ${TOKEN_HINT}` : noToken(`HTTP ${error.status}`);
     }
     if (error.status === 404) return "the server has no Hrana endpoint there (HTTP 404): is this a libSQL server (sqld / Turso)?";
     if (wasRefusedUnrun(error)) return "the server no longer knows the stream (it restarted)";
     return `the server answered HTTP ${error.status}`;
   }
   if (error instanceof hrana.ResponseError) {
-    if (error.code?.startsWith("AUTH_")) return `the server refused the auth token (${error.code}); ${TOKEN_HINT}`;
+    if (error.code?.startsWith("AUTH_")) return hasToken ? `the server refused the auth token (${error.code}); ${TOKEN_HINT}` : noToken(error.code);
     if (error.code === "STREAM_EXPIRED") return "the server expired the stream (STREAM_EXPIRED)";
     return undefined;
   }
@@ -154,10 +144,24 @@ function failureReason(error: unknown, hasToken: boolean, phase: FailurePhase): 
   return undefined;
 }
 
+/** The server wants a token and none was sent; `how` is how it said so (HTTP 401, AUTH_HEADER_NOT_FOUND). */
+function noToken(how: string): string {
+  // Set, and still not sent: the app's config/database has a libsql connection that does not read
+  // it (the blog recipe's, or one written by hand). "None is set" would send the user to a
+  // variable that is fine.
+  if (process.env.TURSO_AUTH_TOKEN) {
+    return (
+      `the server wants an auth token and none reaches it (${how}): TURSO_AUTH_TOKEN is set, but the app's ` +
+      "config/database does not pass it on; add authToken: env('TURSO_AUTH_TOKEN') to the libsql connection"
+    );
+  }
+  return `the server wants an auth token and none is set (${how}); ${TOKEN_HINT}`;
+}
+
 /**
  * A TLS handshake that failed: the server speaks no TLS (a local sqld behind libsql:// without
  * ?tls=0), or Node does not trust its certificate. Over HTTP the cause carries Node's code; the
- * WebSocket passes on only the message, OpenSSL's text. The boot's line and `pnpm doctor` both
+ * WebSocket passes on only the message, OpenSSL's text. The boot's line and `pnpm db:check` both
  * say the problem and the fix.
  */
 export function tlsFailure(error: unknown): { problem: string; fix: string } | undefined {

@@ -44,7 +44,7 @@ function runVerifier(app: string, userAgent: string, ...args: string[]): { statu
       cwd: app,
       encoding: "utf8",
       stdio: "pipe",
-      env: { PATH: process.env.PATH, npm_config_user_agent: userAgent },
+      env: { PATH: process.env.PATH, npm_config_user_agent: userAgent, npm_execpath: "" },
     });
     return { status: 0, output };
   } catch (error) {
@@ -97,11 +97,17 @@ describe("the install verifier", () => {
     expect(verifyApp(scratch, join(ROOT, "patches"), "npm")).toMatchObject({ ok: false, reason: "package-not-found" });
   });
 
-  it("tells the package managers apart by their user agent", () => {
-    expect(installingManager("pnpm/9.15.9 npm/? node/v20.20.2 linux x64")).toBe("pnpm");
-    expect(installingManager("yarn/1.22.22 npm/? node/v20.20.2 linux x64")).toBe("yarn");
-    expect(installingManager("npm/11.19.1 node/v20.20.2 linux x64 workspaces/false")).toBe("npm");
-    expect(installingManager("")).toBe("npm");
+  it("tells the package managers apart by their path, then by their user agent", () => {
+    expect(installingManager({ npm_config_user_agent: "pnpm/9.15.9 npm/? node/v20.20.2 linux x64" })).toBe("pnpm");
+    expect(installingManager({ npm_config_user_agent: "yarn/1.22.22 npm/? node/v20.20.2 linux x64" })).toBe("yarn");
+    expect(installingManager({ npm_config_user_agent: "npm/11.19.1 node/v20.20.2 linux x64 workspaces/false" })).toBe("npm");
+    expect(installingManager({})).toBe("npm");
+    // npm started from a pnpm script keeps pnpm's user agent; its own path says npm.
+    expect(installingManager({ npm_execpath: "/usr/lib/node_modules/npm/bin/npm-cli.js", npm_config_user_agent: "pnpm/9.15.9 npm/? node/v20" })).toBe("npm");
+    expect(installingManager({ npm_execpath: "/root/.npm/_npx/8959/node_modules/pnpm/bin/pnpm.cjs" })).toBe("pnpm");
+    expect(installingManager({ npm_execpath: "/root/.npm/_npx/1a2b/node_modules/yarn/bin/yarn.js" })).toBe("yarn");
+    // yarn 1 started by npx keeps npx's path; its user agent says yarn.
+    expect(installingManager({ npm_execpath: "/usr/lib/node_modules/npm/bin/npm-cli.js", npm_config_user_agent: "yarn/1.22.22 npm/? node/v20" })).toBe("yarn");
   });
 });
 

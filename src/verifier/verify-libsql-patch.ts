@@ -51,11 +51,19 @@ export function resolveLoadedDatabasePackage(appDir: string): string | undefined
   }
 }
 
-/** Which package manager runs this install: each says so in npm_config_user_agent. */
-export function installingManager(userAgent = process.env.npm_config_user_agent ?? ""): PackageManager {
-  if (userAgent.startsWith("pnpm/")) return "pnpm";
-  if (userAgent.startsWith("yarn/")) return "yarn";
-  return "npm";
+/**
+ * Which package manager runs this install. pnpm puts its own path in npm_execpath; yarn 1 says
+ * so only in npm_config_user_agent, and keeps the npm_execpath of an npx that started it. npm
+ * sets npm_execpath, but reads an inherited npm_config_user_agent as its own setting (`npm
+ * install` run from a pnpm script keeps pnpm's).
+ */
+export function installingManager(env: NodeJS.ProcessEnv = process.env): PackageManager {
+  const named = (text: string): PackageManager | undefined =>
+    /\bpnpm\b/.test(text) ? "pnpm" : /\byarn\b/.test(text) ? "yarn" : /\bnpm\b/.test(text) ? "npm" : undefined;
+  const byPath = named((env.npm_execpath ?? "").split(/[\\/]/).slice(-3).join("/"));
+  const byAgent = named((env.npm_config_user_agent ?? "").split(" ")[0] ?? "");
+  if (byPath === "pnpm" || byPath === "yarn" || byAgent === "yarn") return byPath === "pnpm" ? "pnpm" : "yarn";
+  return byPath ?? byAgent ?? "npm";
 }
 
 /** `appDir`: the app being installed; `patchesDir`: where its patches and their hashes are. */

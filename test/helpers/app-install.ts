@@ -14,7 +14,7 @@ import { resolveLoadedDatabasePackage } from "../../src/verifier/verify-libsql-p
 export async function install(command: readonly string[], cwd: string): Promise<{ ok: boolean; output: string }> {
   const [file, ...args] = command;
   try {
-    const { stdout, stderr } = await promisify(execFile)(file!, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await promisify(execFile)(file!, args, { cwd, env: userShellEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     return { ok: true, output: stdout + stderr };
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string };
@@ -41,3 +41,12 @@ export function tamper(appDir: string, path: string, remove = false): void {
 
 /** The last line the install printed from strapi-libsql's verifier. */
 export const verifierLine = (output: string) => output.split("\n").filter((line) => line.includes("strapi-libsql: ")).pop();
+
+/**
+ * The environment of a user's shell: without the npm_* variables that `pnpm test` passes down. npm
+ * reads an inherited npm_config_* as its own setting, so `npm install` would run as pnpm's user
+ * agent, with pnpm's settings.
+ */
+export function userShellEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+}
