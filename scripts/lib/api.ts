@@ -9,7 +9,8 @@ export interface ApiResponse<T = any> {
 export class StrapiApi {
   constructor(
     readonly baseUrl: string,
-    private readonly token?: string,
+    /** The bearer token it sends, if any. */
+    readonly token?: string,
   ) {}
 
   async request<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {

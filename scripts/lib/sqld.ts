@@ -30,8 +30,11 @@ export interface SqldServer {
   signToken(claims?: Record<string, unknown>, opts?: { expiresInSeconds?: number; wrongKey?: boolean }): string;
   /** SIGTERM, SIGKILL after 5 s; removes the data dir unless the caller gave it. Idempotent. */
   stop(): Promise<void>;
-  /** Stops, waits downForMs, starts again on the same data dir and port, waits until healthy. */
-  restart(downForMs?: number): Promise<void>;
+  /**
+   * Stops, waits downForMs, starts again on the same data dir and port, waits until healthy.
+   * `whileDown` runs once the server is gone; the restart waits for it too.
+   */
+  restart(downForMs?: number, whileDown?: () => Promise<unknown>): Promise<void>;
   /** The last lines sqld printed, for failure messages. */
   output(): string;
 }
@@ -271,10 +274,10 @@ async function bootServer(setup: ServerSetup): Promise<SqldServer> {
         if (setup.removeDataDir) rmSync(dataDir, { recursive: true, force: true });
       })),
     output: () => output.toString(),
-    restart: async (downForMs = 0) => {
+    restart: async (downForMs = 0, whileDown) => {
       if (stopping) throw new Error("restart() after stop(): the server is gone");
       await terminate(running);
-      await sleep(downForMs);
+      await Promise.all([sleep(downForMs), whileDown?.()]);
       running = launch(args, output);
       await becomeHealthy();
     },

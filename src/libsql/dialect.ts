@@ -2,15 +2,21 @@
 // It keeps the dialect name "sqlite" (set by SqliteDialect's constructor), so every
 // `dialect.client === "sqlite"` branch in Strapi and its plugins, such as `_q` search and
 // the Media Library's folder moves, takes the SQLite path that libSQL understands.
+import { withDeadline } from "./deadline";
+import { registerOutageResponses } from "./outage-responses";
 
 /** The members of the bundle's SqliteDialect that LibsqlDialect relies on. */
 export interface SqliteDialectLike {
+  db: { connection: { raw(sql: string): PromiseLike<unknown> } };
   configure(): void;
   initialize(): Promise<void>;
   transformErrors(error: unknown): void;
 }
 
 type SqliteDialectClass = new (db: unknown) => SqliteDialectLike;
+
+/** How long the readiness check waits for the database: a load balancer's probe waits little longer. */
+const READY_WITHIN_MS = 2_000;
 
 /** SQLite's primary result code for constraint violations, as node-sqlite3 reports it. */
 const SQLITE_CONSTRAINT = 19;
@@ -36,6 +42,9 @@ export function defineLibsqlDialect(SqliteDialect: SqliteDialectClass) {
         console.error(typeof summary === "string" ? summary : `libsql: cannot open the database: ${(error as Error).message}`);
         process.exit(1);
       }
+      // Strapi creates its server before the database and registers its middlewares after:
+      // registered now, this one sees every request, and Strapi's answer to it, first.
+      registerOutageResponses(() => withDeadline(Promise.resolve(this.db.connection.raw("select 1")), READY_WITHIN_MS, () => {}));
     }
 
     transformErrors(error: unknown): void {

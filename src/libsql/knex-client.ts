@@ -9,6 +9,7 @@
 import Client_SQLite3 = require("knex/lib/dialects/sqlite3");
 import type { Knex } from "knex";
 import { LibsqlConfigError, parseConnectionSettings, type ConnectionSettings, type LibsqlTarget } from "./connection-url";
+import { isOutage, noteOutage } from "./outage-responses";
 import { remotePoolState, type RemotePoolState } from "./remote-pool";
 import { openSession, UNREAD_ANSWER, type Session } from "./session";
 import { toRowObject, toSqlValue } from "./values";
@@ -53,6 +54,16 @@ class Client_Libsql extends Client_SQLite3 {
     return openSession(this.target, this.sessionsShare);
   }
 
+  async acquireConnection(): Promise<Session> {
+    try {
+      return await super.acquireConnection();
+    } catch (error) {
+      // No session could be opened: the request that asked for one met the outage.
+      noteIfOutage(error);
+      throw error;
+    }
+  }
+
   async destroyRawConnection(session: Session): Promise<void> {
     await session.close();
   }
@@ -75,8 +86,13 @@ class Client_Libsql extends Client_SQLite3 {
   async _query(session: Session, obj: Client_SQLite3.QueryObject): Promise<Client_SQLite3.QueryObject> {
     if (!obj.sql) throw new Error("The query is empty");
     const args = (obj.bindings ?? []).map(toSqlValue);
-    const result =
-      obj.options?.[UNREAD_ANSWER] === true && session.executeUnread ? await session.executeUnread(obj.sql, args) : await session.execute(obj.sql, args);
+    const unread = obj.options?.[UNREAD_ANSWER] === true && session.executeUnread;
+    const result = await (unread ? session.executeUnread!(obj.sql, args) : session.execute(obj.sql, args)).catch((error: unknown) => {
+      // Whatever Strapi makes of the error (users-permissions: "not logged in", 401), the
+      // request's answer is 503: outage-responses.ts.
+      noteIfOutage(error);
+      throw error;
+    });
     obj.response = result.rows.map((row) => toRowObject(result.columns, row));
     obj.context = {
       lastID: result.lastInsertRowid === undefined ? undefined : Number(result.lastInsertRowid),
@@ -110,6 +126,10 @@ function announced(expectSequence: NonNullable<Session["expectSequence"]>, queri
     expectSequence(queries.map((query) => toStatement(query.sql as string, query.bindings)));
   }
   return queries;
+}
+
+function noteIfOutage(error: unknown): void {
+  if (isOutage(error)) noteOutage();
 }
 
 /**

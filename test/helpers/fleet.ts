@@ -197,7 +197,7 @@ export interface StoredCheck {
 }
 
 /** What sqld holds for a load run, compared with what Strapi acknowledged. */
-export async function checkStored(fleet: Fleet, result: Pick<LoadResult, "acknowledged" | "attempted">, tag: string): Promise<StoredCheck> {
+export async function checkStored(fleet: Pick<Fleet, "sql">, result: Pick<LoadResult, "acknowledged" | "attempted">, tag: string): Promise<StoredCheck> {
   const pattern = `'${tag.replace(/'/g, "''")} %'`;
   const rows = await fleet.sql(
     "select a.title, count(distinct a.id), count(l.id) from articles a " +
