@@ -2,7 +2,8 @@
 // first admin, log in from a new browser session, create an author and an article with that
 // author (relation) and an uploaded cover image (media), see the article in the list, edit it,
 // find it with the list's search (`_q`), delete it. Once on a libSQL file, once on sqld (Hrana over HTTP, JWT
-// auth as on Turso). Screenshots of the key screens go to test-results/admin-e2e/<target>/.
+// auth as on Turso). On sqld, the server then stops while the admin edits an author: saving says the
+// database is unavailable instead of logging out, and the same save works once it is back. Screenshots of the key screens go to test-results/admin-e2e/<target>/.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_BUILD_DIR } from "../scripts/lib/admin-build";
 import { launchChromium, screenshotter } from "./helpers/browser";
 import { solidPng } from "./helpers/png";
-import { startSqld } from "./helpers/sqld";
+import { startSqld, type SqldServer } from "./helpers/sqld";
 import { APP_DIR, startStrapi } from "./helpers/strapi";
 
 // Generous: two cores run this next to another suite, and the admin's first screens load
@@ -21,6 +22,7 @@ const TEST_TIMEOUT_MS = 300_000;
 
 const ADMIN = { firstname: "Ada", lastname: "Admin", email: "ada.e2e@example.com", password: "E2e-Pass1234" };
 const AUTHOR = "Grace Hopper";
+const RENAMED_AUTHOR = "Grace Brewster Hopper";
 const TITLE = "Hello libSQL from the admin";
 const EDITED_TITLE = "Hello libSQL, edited in the admin";
 const OTHER_TITLE = "Unrelated note";
@@ -48,7 +50,15 @@ afterAll(async () => {
   }
 });
 
-const targets = [
+interface Target {
+  name: string;
+  slug: string;
+  env(): Promise<Record<string, string>>;
+  /** The database server, when there is one to stop. */
+  server?: SqldServer;
+}
+
+const targets: Target[] = [
   {
     name: "a libSQL file",
     slug: "libsql-file",
@@ -61,8 +71,9 @@ const targets = [
   {
     name: "sqld over http://",
     slug: "sqld-http",
-    env: async () => {
+    async env() {
       const server = await startSqld();
+      this.server = server;
       cleanups.push(() => server.stop());
       return { DATABASE_URL: server.url("http"), TURSO_AUTH_TOKEN: server.authToken };
     },
@@ -79,6 +90,9 @@ describe.each(targets)("the admin panel on $name", (target) => {
 
       // What a user would notice as broken: a crash in the page or a server error.
       const problems: string[] = [];
+      // The 503s the outage step expects, kept apart from the problems.
+      let duringOutage = false;
+      const outageAnswers: string[] = [];
       const shot = screenshotter(join("admin-e2e", target.slug));
       let page: Page | undefined;
       const freshSession = async (): Promise<Page> => {
@@ -90,13 +104,27 @@ describe.each(targets)("the admin panel on $name", (target) => {
         page.setDefaultNavigationTimeout(60_000);
         page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
         page.on("response", (response) => {
-          if (response.status() >= 500) problems.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}`);
+          if (duringOutage && response.status() === 503) outageAnswers.push(`${response.request().method()} ${new URL(response.url()).pathname}`);
+          else if (response.status() >= 500) problems.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}`);
         });
         return page;
       };
 
       try {
         await runAdminScenario(freshSession, strapi.baseUrl, shot);
+        const server = target.server;
+        if (server && page) {
+          const current = page;
+          await openCollection(current, "Author", 1);
+          await current.getByRole("row").filter({ hasText: AUTHOR }).getByRole("link", { name: /^Edit item line/ }).click();
+          await current.getByRole("heading", { level: 1, name: AUTHOR }).waitFor();
+          // From before the stop: a request of the page's the stop cuts short answers 503 too.
+          duringOutage = true;
+          await server.restart(0, () => adminDuringOutage(current, shot));
+          await adminAfterOutage(current, shot);
+          duringOutage = false;
+          expect(outageAnswers.length, "the panel's requests answered 503 while the database was down").toBeGreaterThan(0);
+        }
       } catch (error) {
         if (page) await shot(page, "failure").catch(() => undefined);
         throw new Error(
@@ -238,6 +266,28 @@ async function runAdminScenario(freshSession: () => Promise<Page>, baseUrl: stri
   await visible(row(OTHER_TITLE));
   expect(await row(EDITED_TITLE).count()).toBe(0);
   await shot(page, "list-after-delete");
+}
+
+/**
+ * The database is down while the admin saves an edit: the panel shows the server's "database is
+ * unavailable" message and stays logged in (a 401 would have sent it to the login page).
+ */
+async function adminDuringOutage(page: Page, shot: Shot): Promise<void> {
+  await page.getByRole("textbox", { name: "name" }).fill(RENAMED_AUTHOR);
+  await page.getByRole("button", { name: "Save" }).click();
+  await visible(page.getByText("The database is unavailable; try again in 5 s").first());
+  await shot(page, "database-unavailable");
+  expect(page.url()).not.toMatch(/\/auth\/login/);
+  await visible(page.getByRole("navigation").getByRole("button", { name: `${ADMIN.firstname} ${ADMIN.lastname}` }));
+}
+
+/** Back up: the same Save, pressed again, saves; no new login. */
+async function adminAfterOutage(page: Page, shot: Shot): Promise<void> {
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("heading", { level: 1, name: RENAMED_AUTHOR }).waitFor();
+  await page.getByRole("button", { name: "Save", disabled: true }).waitFor();
+  expect(page.url()).not.toMatch(/\/auth\/login/);
+  await shot(page, "after-outage");
 }
 
 /** The dashboard, with the admin's menu in the navigation: the session is open. */

@@ -38,6 +38,8 @@ declare module "knex/lib/dialects/sqlite3" {
     constructor(config: Knex.Config);
     config: Knex.Config;
     poolDefaults(): Record<string, unknown>;
+    /** Takes a connection from the pool (knex's Client), opening one with acquireRawConnection when none is free. */
+    acquireConnection(): Promise<unknown>;
     connectionSettings: Record<string, unknown>;
     driverName: string;
     _driver(): unknown;

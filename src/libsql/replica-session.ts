@@ -26,6 +26,7 @@ import Database = require("libsql");
 import { primaryOf, redactToken, SYNC_URL_SETTING, type LibsqlTarget, type ReplicaOf } from "./connection-url";
 import { DEFAULT_TIMEOUTS, withDeadline, type RemoteTimeouts } from "./deadline";
 import { runOnFile } from "./file-session";
+import { isOutage } from "./outage-responses";
 import { LibsqlConnectionError } from "./remote-errors";
 import type { RemotePoolState } from "./remote-pool";
 import { RemoteSession } from "./remote-session";
@@ -90,13 +91,19 @@ export class ReplicaSession implements Session {
     const writes = kind.type === "commit" || (kind.type === "other" && !this.inTransaction);
     if (kind.type === "begin") this.inTransaction = true;
     let answered = false;
+    let failure: unknown;
     try {
       const result = await this.primary.execute(sql, args);
       answered = true;
       return result;
+    } catch (error) {
+      failure = error;
+      throw error;
     } finally {
-      // Counted whatever the outcome: a write whose answer was lost may have been written.
-      if (writes) this.replica.wrote();
+      // Counted even when it failed: a write whose answer was lost may have been written. Not
+      // when the primary is out of reach: the client was told to retry, so reading without the
+      // write is what it was promised, and the replica goes on serving reads through the outage.
+      if (writes && (answered || !isOutage(failure))) this.replica.wrote();
       // knex considers the transaction over once COMMIT or ROLLBACK settled, even failed.
       if (kind.type === "commit" || kind.type === "rollback" || (kind.type === "begin" && !answered)) this.inTransaction = false;
     }
