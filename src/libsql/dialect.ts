@@ -2,12 +2,13 @@
 // It keeps the dialect name "sqlite" (set by SqliteDialect's constructor), so every
 // `dialect.client === "sqlite"` branch in Strapi and its plugins, such as `_q` search and
 // the Media Library's folder moves, takes the SQLite path that libSQL understands.
+import { holdBootLock } from "./boot-lock";
 import { withDeadline } from "./deadline";
 import { registerOutageResponses } from "./outage-responses";
 
 /** The members of the bundle's SqliteDialect that LibsqlDialect relies on. */
 export interface SqliteDialectLike {
-  db: { connection: { raw(sql: string): PromiseLike<unknown> } };
+  db: { connection: { raw(sql: string, bindings?: readonly unknown[]): PromiseLike<unknown> } };
   configure(): void;
   initialize(): Promise<void>;
   transformErrors(error: unknown): void;
@@ -45,6 +46,11 @@ export function defineLibsqlDialect(SqliteDialect: SqliteDialectClass) {
       // Strapi creates its server before the database and registers its middlewares after:
       // registered now, this one sees every request, and Strapi's answer to it, first.
       registerOutageResponses(() => withDeadline(Promise.resolve(this.db.connection.raw("select 1")), READY_WITHIN_MS, () => {}));
+    }
+
+    /** Called by Strapi's schema sync before it reads or creates a table: one process at a time. */
+    beforeSchemaSync(): Promise<void> {
+      return holdBootLock(this.db.connection);
     }
 
     transformErrors(error: unknown): void {

@@ -11,7 +11,7 @@ function context(path = "/api/articles", method = "GET") {
 
 const unavailable = { status: 503, headers: { "Retry-After": "5" }, body: { data: null, error: { status: 503, name: "ServiceUnavailableError" } } };
 const ready = () => Promise.resolve();
-const notReady = () => Promise.reject(new LibsqlConnectionError("libsql: lost the connection"));
+const notReady = () => Promise.reject(new LibsqlConnectionError("libsql: lost the connection", undefined));
 
 describe("outage responses", () => {
   it("turns whatever a request met by an outage answered (a 401 from users-permissions) into 503 with Retry-After", async () => {
@@ -25,7 +25,7 @@ describe("outage responses", () => {
 
   it("answers 503 for an outage error that reaches it unhandled, and lets every other error through", async () => {
     const outage = context();
-    await outageResponses(ready)(outage, () => Promise.reject(new LibsqlConnectionError("libsql: lost the connection")));
+    await outageResponses(ready)(outage, () => Promise.reject(new LibsqlConnectionError("libsql: lost the connection", undefined)));
     expect(outage).toMatchObject(unavailable);
     await expect(outageResponses(ready)(context(), () => Promise.reject(new Error("SQLITE_CONSTRAINT")))).rejects.toThrow("SQLITE_CONSTRAINT");
   });
@@ -49,7 +49,7 @@ describe("outage responses", () => {
   });
 
   it("knows an outage from a refused statement", () => {
-    expect(isOutage(new LibsqlConnectionError("lost"))).toBe(true);
+    expect(isOutage(new LibsqlConnectionError("lost", undefined))).toBe(true);
     expect(isOutage(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }))).toBe(true);
     expect(isOutage(Object.assign(new Error("UNIQUE constraint failed"), { code: "SQLITE_CONSTRAINT" }))).toBe(false);
     expect(isOutage("lost")).toBe(false);

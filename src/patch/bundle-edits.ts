@@ -80,6 +80,21 @@ export const bundleEdits: readonly BundleEdit[] = [
     ].join("\n"),
   },
   {
+    // Two processes booting one empty database at once both create Strapi's tables; the
+    // libSQL dialect makes them take turns (src/libsql/boot-lock.ts).
+    name: "schema-sync-takes-turns",
+    anchor: "    // TODO: Allow keeping extra indexes / extra tables / extra columns (globally or on a per table basis)\n    async sync() {\n",
+    position: "after",
+    text: "      await db.dialect.beforeSchemaSync?.();\n",
+  },
+  {
+    // The boot lock's table is not Strapi's: the schema sync must not drop it.
+    name: "boot-lock-table-reserved",
+    anchor: 'const RESERVED_TABLE_NAMES = ["strapi_migrations", "strapi_database_schema"];\n',
+    position: "after",
+    text: 'RESERVED_TABLE_NAMES.push(require("./libsql/boot-lock").BOOT_LOCK_TABLE);\n',
+  },
+  {
     name: "createConnection-branch",
     anchor: "  const knexConfig = { ...config };\n",
     position: "after",
