@@ -15,6 +15,9 @@ export default ({ env }: { env: StrapiEnv }) => {
         // Opt-in embedded replica: DATABASE_URL is then a local file that follows this primary.
         syncUrl: setting("TURSO_SYNC_URL", ""),
         syncInterval: setting("TURSO_SYNC_INTERVAL", "60"),
+        // Milliseconds; empty means the client's defaults (3000 and 30000).
+        connectTimeout: setting("DATABASE_CONNECT_TIMEOUT", ""),
+        statementTimeout: setting("DATABASE_STATEMENT_TIMEOUT", ""),
       },
       useNullAsDefault: true,
     },

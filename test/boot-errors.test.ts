@@ -59,6 +59,11 @@ describe("a libSQL setting that cannot work", () => {
       says: /^libsql: connection\.url has the unknown scheme "postgres:"/,
     },
     {
+      name: "a connect timeout that is not milliseconds",
+      env: () => ({ DATABASE_URL: server.url("http"), TURSO_AUTH_TOKEN: server.authToken, DATABASE_CONNECT_TIMEOUT: "3s" }),
+      says: /^libsql: connection\.connectTimeout \(DATABASE_CONNECT_TIMEOUT\) is "3s"; give a whole number of milliseconds/,
+    },
+    {
       name: "a wrong token over http",
       env: () => ({ DATABASE_URL: server.url("http"), TURSO_AUTH_TOKEN: server.signToken({}, { wrongKey: true }) }),
       says: /refused the auth token \(HTTP 401.*TURSO_AUTH_TOKEN/,
@@ -99,6 +104,11 @@ describe("a libSQL setting that cannot work", () => {
       name: "a server that accepts the connection and never answers, over http",
       env: () => ({ DATABASE_URL: `http://127.0.0.1:${silentPort}`, TURSO_AUTH_TOKEN: "never-printed-token" }),
       says: /cannot use http:\/\/127\.0\.0\.1:\d+ \(DATABASE_URL.*: no answer within 3 s; check the host and port/,
+    },
+    {
+      name: "a server that never answers, with DATABASE_CONNECT_TIMEOUT=1000",
+      env: () => ({ DATABASE_URL: `http://127.0.0.1:${silentPort}`, TURSO_AUTH_TOKEN: "never-printed-token", DATABASE_CONNECT_TIMEOUT: "1000" }),
+      says: /cannot use http:\/\/127\.0\.0\.1:\d+ \(DATABASE_URL.*: no answer within 1 s; check the host and port, and that the server runs \(the wait is DATABASE_CONNECT_TIMEOUT\)/,
     },
     {
       name: "a server that accepts the connection and never answers, over ws",

@@ -50,6 +50,19 @@ describe("pnpm db:check", () => {
     expect(output).not.toContain(server.authToken);
   });
 
+  it("says which timeouts apply and where they come from, and fails on one that is not milliseconds", async () => {
+    const env = { DATABASE_URL: server.url("ws"), TURSO_AUTH_TOKEN: server.authToken };
+    const set = await dbCheck(env, "DATABASE_CONNECT_TIMEOUT=1500\n");
+    expect(set.code, set.output).toBe(0);
+    expect(set.output).toContain(`timeouts: connect 1.5 s, statement 30 s (DATABASE_CONNECT_TIMEOUT from ${join(dir, ".env")})`);
+    const unset = await dbCheck(env);
+    expect(unset.output).toContain("timeouts: connect 3 s, statement 30 s (the defaults)");
+    const wrong = await dbCheck({ ...env, DATABASE_STATEMENT_TIMEOUT: "30s" });
+    expect(wrong.code, wrong.output).toBe(1);
+    expect(wrong.output).toMatch(/FAIL +setting +libsql: connection\.statementTimeout \(DATABASE_STATEMENT_TIMEOUT\) is "30s"/);
+    expect(wrong.output).not.toContain(server.authToken);
+  });
+
   it("fails on a wrong token, says how to get a new one, and prefers the environment to .env", async () => {
     const wrong = server.signToken({}, { wrongKey: true });
     const { code, output } = await dbCheck(

@@ -5,9 +5,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { LibsqlConfigError, overHttp, parseConnectionSettings, type LibsqlTarget } from "../../src/libsql/connection-url";
-import { LibsqlTimeoutError } from "../../src/libsql/deadline";
+import { formatSeconds, LibsqlTimeoutError, type RemoteTimeouts } from "../../src/libsql/deadline";
 import { LibsqlConnectionError, tlsFailure } from "../../src/libsql/remote-errors";
 import { RemoteSession } from "../../src/libsql/remote-session";
+import { parseTimeouts } from "../../src/libsql/timeout-settings";
 
 type RemoteTarget = Extract<LibsqlTarget, { kind: "remote" }>;
 
@@ -18,6 +19,10 @@ export interface DbCheckSettings {
   urlSource: string;
   authToken: string;
   tokenSource: string;
+  /** DATABASE_CONNECT_TIMEOUT and DATABASE_STATEMENT_TIMEOUT as set ("" when not), with where from. */
+  connectTimeout: string;
+  statementTimeout: string;
+  timeoutSources: string[];
 }
 
 const PROBE_TIMEOUT_MS = 5_000;
@@ -46,7 +51,22 @@ export function readSettings(environment: Record<string, string | undefined>, en
       ? [tursoUrl.value, `TURSO_DATABASE_URL from ${tursoUrl.source}`]
       : ["file:.tmp/data.db", "the default (DATABASE_URL is not set)"];
   const token = lookup("TURSO_AUTH_TOKEN");
-  return { client, url, urlSource, authToken: token.value, tokenSource: token.value ? `TURSO_AUTH_TOKEN from ${token.source}` : "" };
+  const connect = lookup("DATABASE_CONNECT_TIMEOUT");
+  const statement = lookup("DATABASE_STATEMENT_TIMEOUT");
+  const timeoutSources = [
+    ...(connect.value ? [`DATABASE_CONNECT_TIMEOUT from ${connect.source}`] : []),
+    ...(statement.value ? [`DATABASE_STATEMENT_TIMEOUT from ${statement.source}`] : []),
+  ];
+  return {
+    client,
+    url,
+    urlSource,
+    authToken: token.value,
+    tokenSource: token.value ? `TURSO_AUTH_TOKEN from ${token.source}` : "",
+    connectTimeout: connect.value,
+    statementTimeout: statement.value,
+    timeoutSources,
+  };
 }
 
 type Line = (text: string) => void;
@@ -79,6 +99,15 @@ export async function runDbCheck(settings: DbCheckSettings, print: Line): Promis
     return true;
   }
   print(`auth token: ${tokenDescription(settings, target)}`);
+  let timeouts: RemoteTimeouts;
+  try {
+    timeouts = parseTimeouts({ connectTimeout: settings.connectTimeout, statementTimeout: settings.statementTimeout });
+  } catch (error) {
+    if (!(error instanceof LibsqlConfigError)) throw error;
+    return fail("setting", error.message, "correct it in .env, or remove the line for the default");
+  }
+  const sources = settings.timeoutSources.length > 0 ? settings.timeoutSources.join(", ") : "the defaults";
+  print(`timeouts: connect ${formatSeconds(timeouts.connectMs)}, statement ${formatSeconds(timeouts.requestMs)} (${sources})`);
 
   const versionUrl = new URL("version", overHttp(target.endpoint)).toString();
   let version: Response;
@@ -91,11 +120,16 @@ export async function runDbCheck(settings: DbCheckSettings, print: Line): Promis
     return fail("reachable", unreachable(error), "start the server (`pnpm db:local` for a local sqld), or correct the host and port in DATABASE_URL");
   }
   const body = (await version.text()).trim();
-  ok("reachable", `${new URL(versionUrl).host} answers HTTP (${formatMs(performance.now() - started)})`);
+  const answeredIn = performance.now() - started;
+  ok("reachable", `${new URL(versionUrl).host} answers HTTP (${formatMs(answeredIn)})`);
+  // A new connection costs about this (the WebSocket's handshake adds one more round trip).
+  if (answeredIn * 2 > timeouts.connectMs) {
+    note("timeout", `connecting took ${formatMs(answeredIn)}, near the connect timeout (${formatSeconds(timeouts.connectMs)}): raise DATABASE_CONNECT_TIMEOUT`);
+  }
   if (version.ok && /^sqld\b/.test(body)) ok("server", body);
   else note("server", `no version published (GET /version: HTTP ${version.status}); Turso does not publish one`);
 
-  const session = new RemoteSession(target);
+  const session = new RemoteSession(target, timeouts);
   try {
     try {
       await session.execute("select 1", []);

@@ -9,9 +9,11 @@
 import Client_SQLite3 = require("knex/lib/dialects/sqlite3");
 import type { Knex } from "knex";
 import { LibsqlConfigError, parseConnectionSettings, type ConnectionSettings, type LibsqlTarget } from "./connection-url";
+import type { RemoteTimeouts } from "./deadline";
 import { isOutage, noteOutage } from "./outage-responses";
 import { remotePoolState, type RemotePoolState } from "./remote-pool";
 import { openSession, UNREAD_ANSWER, type Session } from "./session";
+import { parseTimeouts, type TimeoutSettings } from "./timeout-settings";
 import { toRowObject, toSqlValue } from "./values";
 
 /** knex's default for servers; Strapi's own Postgres template uses the same. */
@@ -25,15 +27,17 @@ const REMOTE_IDLE_MS = 600_000;
 
 class Client_Libsql extends Client_SQLite3 {
   private readonly target: LibsqlTarget | LibsqlConfigError;
+  private readonly timeouts: RemoteTimeouts | LibsqlConfigError;
   private readonly sessionsShare: RemotePoolState;
 
   constructor(config: Knex.Config) {
-    const settings = (config.connection ?? {}) as ConnectionSettings;
+    const settings = (config.connection ?? {}) as ConnectionSettings & TimeoutSettings;
     const target = parseOrKeep(settings);
     // The parent warns when `filename` is missing; for libSQL the URL plays that part.
     const filename = target instanceof LibsqlConfigError ? "(invalid libSQL URL)" : target.display;
     super({ useNullAsDefault: true, ...config, connection: { ...settings, filename } });
     this.target = target;
+    this.timeouts = keepError(() => parseTimeouts(settings));
     this.sessionsShare = remotePoolState(config.acquireConnectionTimeout ?? 60_000);
   }
 
@@ -51,7 +55,8 @@ class Client_Libsql extends Client_SQLite3 {
 
   acquireRawConnection(): Promise<Session> {
     if (this.target instanceof LibsqlConfigError) return Promise.reject(this.target);
-    return openSession(this.target, this.sessionsShare);
+    if (this.timeouts instanceof LibsqlConfigError) return Promise.reject(this.timeouts);
+    return openSession(this.target, this.sessionsShare, this.timeouts);
   }
 
   async acquireConnection(): Promise<Session> {
@@ -139,8 +144,13 @@ function noteIfOutage(error: unknown): void {
  * like a refused token. `summary` is the line it prints.
  */
 function parseOrKeep(settings: ConnectionSettings): LibsqlTarget | LibsqlConfigError {
+  return keepError(() => parseConnectionSettings(settings));
+}
+
+/** A setting that cannot work is reported at the first connection, where the dialect prints it as the boot's one line. */
+function keepError<T>(parse: () => T): T | LibsqlConfigError {
   try {
-    return parseConnectionSettings(settings);
+    return parse();
   } catch (error) {
     if (!(error instanceof LibsqlConfigError)) throw error;
     return Object.assign(error, { summary: error.message });

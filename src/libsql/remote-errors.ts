@@ -105,7 +105,7 @@ function failureReason(error: unknown, hasToken: boolean, phase: FailurePhase): 
     return failureReason(error.cause, hasToken, phase) ?? `the connection closed (${error.message})`;
   }
   if (isTimeout(error)) {
-    return phase === "connect" ? `${error.message}; check the host and port, and that the server runs` : error.message;
+    return phase === "connect" ? `${error.message}; check the host and port, and that the server runs (the wait is DATABASE_CONNECT_TIMEOUT)` : error.message;
   }
   if (error instanceof hrana.HttpServerError) {
     if (error.status === 401 || error.status === 403) {

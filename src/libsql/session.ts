@@ -1,6 +1,7 @@
 // A session is what knex calls a connection: one SQLite connection's worth of state
 // (open transaction, pragmas), whichever way the database is reached.
 import type { LibsqlTarget } from "./connection-url";
+import { DEFAULT_TIMEOUTS, type RemoteTimeouts } from "./deadline";
 import type { RemotePoolState } from "./remote-pool";
 import type { SqlValue } from "./values";
 
@@ -38,17 +39,17 @@ export interface Session {
 }
 
 /** `pool`: what the remote (and embedded replica) sessions of one knex pool share. */
-export async function openSession(target: LibsqlTarget, pool: RemotePoolState): Promise<Session> {
+export async function openSession(target: LibsqlTarget, pool: RemotePoolState, timeouts: RemoteTimeouts = DEFAULT_TIMEOUTS): Promise<Session> {
   // Required here rather than at the top: Strapi's bundle loads this code in every app,
   // and only apps that use libSQL have its drivers installed.
   if (target.kind === "file" && target.replicaOf) {
     const { openReplicaSession } = require("./replica-session") as typeof import("./replica-session");
-    return openReplicaSession({ ...target, replicaOf: target.replicaOf }, pool);
+    return openReplicaSession({ ...target, replicaOf: target.replicaOf }, pool, timeouts);
   }
   if (target.kind === "file") {
     const { openFileSession } = require("./file-session") as typeof import("./file-session");
     return openFileSession(target);
   }
   const { RemoteSession } = require("./remote-session") as typeof import("./remote-session");
-  return new RemoteSession(target, undefined, pool);
+  return new RemoteSession(target, timeouts, pool);
 }
