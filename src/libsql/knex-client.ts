@@ -56,7 +56,7 @@ class Client_Libsql extends Client_SQLite3 {
 
   async acquireConnection(): Promise<Session> {
     try {
-      return await super.acquireConnection();
+      return (await super.acquireConnection()) as Session;
     } catch (error) {
       // No session could be opened: the request that asked for one met the outage.
       noteIfOutage(error);
