@@ -76,4 +76,13 @@ describe("a libSQL file", () => {
     await db.execute("COMMIT;", []);
     expect((await db.execute("select (select count(*) from parent), (select count(*) from child)", [])).rows).toEqual([[1n, 0n]]);
   });
+
+  it("binds a lone null, which the driver took for an object of named parameters and refused", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "file-session-"));
+    folders.push(folder);
+    const db = await fileSession(join(folder, "data.db"));
+    await db.execute("create table t (x text)", []);
+    await db.execute("insert into t (x) values (?)", [null]);
+    expect((await db.execute("select count(*) from t where x is ?", [null])).rows).toEqual([[1n]]);
+  });
 });

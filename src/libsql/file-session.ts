@@ -43,10 +43,14 @@ class FileSession implements Session {
 export function runOnFile(db: Database.Database, sql: string, args: readonly SqlValue[]): SqlResult {
   // Integers come back as bigint, never rounded; values.ts decides what knex sees.
   const statement = db.prepare(sql).safeIntegers(true);
+  // The bindings go as one array, never spread: `libsql` takes a lone object argument for named
+  // parameters, and a lone Buffer there (`where data = ?`) panics in its native code, which
+  // aborts the process (exit 134); a lone null fails ("failed to downcast any to object").
+  const positional = [...args];
   if (statement.reader) {
-    const rows = statement.raw(true).all(...args) as unknown[][];
+    const rows = statement.raw(true).all(positional) as unknown[][];
     return { columns: statement.columns().map((column) => column.name), rows, rowsAffected: 0, lastInsertRowid: undefined };
   }
-  const info = statement.run(...args);
+  const info = statement.run(positional);
   return { columns: [], rows: [], rowsAffected: info.changes, lastInsertRowid: BigInt(info.lastInsertRowid) };
 }

@@ -8,6 +8,7 @@
 // go to its primary: its sessions share the local file (replica-session.ts).
 import Client_SQLite3 = require("knex/lib/dialects/sqlite3");
 import type { Knex } from "knex";
+import { asSqliteConstraintError } from "./constraint-errors";
 import { LibsqlConfigError, parseConnectionSettings, type ConnectionSettings, type LibsqlTarget } from "./connection-url";
 import type { RemoteTimeouts } from "./deadline";
 import { isOutage, noteOutage } from "./outage-responses";
@@ -94,9 +95,10 @@ class Client_Libsql extends Client_SQLite3 {
     const unread = obj.options?.[UNREAD_ANSWER] === true && session.executeUnread;
     const result = await (unread ? session.executeUnread!(obj.sql, args) : session.execute(obj.sql, args)).catch((error: unknown) => {
       // Whatever Strapi makes of the error (users-permissions: "not logged in", 401), the
-      // request's answer is 503: outage-responses.ts.
+      // request's answer is 503: outage-responses.ts. A server's constraint violation goes on
+      // with the code SQLite gives it (constraint-errors.ts).
       noteIfOutage(error);
-      throw error;
+      throw asSqliteConstraintError(error);
     });
     obj.response = result.rows.map((row) => toRowObject(result.columns, row));
     obj.context = {

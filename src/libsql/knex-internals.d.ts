@@ -38,12 +38,12 @@ declare module "knex/lib/dialects/sqlite3" {
     constructor(config: Knex.Config);
     config: Knex.Config;
     poolDefaults(): Record<string, unknown>;
-    /** Takes a connection from the pool (knex's Client), opening one with acquireRawConnection when none is free. */
-    acquireConnection(): Promise<unknown>;
     connectionSettings: Record<string, unknown>;
     driverName: string;
     _driver(): unknown;
     acquireRawConnection(): Promise<unknown>;
+    /** A connection from the pool, opened with acquireRawConnection when none is free. */
+    acquireConnection(): Promise<unknown>;
     destroyRawConnection(connection: unknown): Promise<void>;
     _query(connection: unknown, obj: QueryObject): Promise<QueryObject>;
     runner(builder: unknown): Runner;

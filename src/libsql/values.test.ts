@@ -19,6 +19,15 @@ describe("toSqlValue", () => {
     expect(toSqlValue(1.5)).toBe(1.5);
     expect(toSqlValue(2 ** 60)).toBe(2 ** 60);
   });
+
+  it("binds the bytes of any binary value, a view's own bytes only, where the drivers took other views as text or refused them", () => {
+    const bytes = (value: unknown) => [...(toSqlValue(value) as Uint8Array)];
+    const buffer = Buffer.from([9, 1, 2, 3, 9]).subarray(1, 4);
+    expect(toSqlValue(buffer)).toBe(buffer);
+    expect(bytes(new Uint8Array([1, 2, 3]).buffer)).toEqual([1, 2, 3]);
+    expect(bytes(new DataView(new Uint8Array([9, 1, 2, 9]).buffer, 1, 2))).toEqual([1, 2]);
+    expect(bytes(new Uint16Array([0x0201]))).toEqual([1, 2]);
+  });
 });
 
 describe("fromSqlValue", () => {

@@ -12,9 +12,23 @@ export function toSqlValue(value: unknown): SqlValue {
   // `LIMIT ?`, integer comparisons and TEXT columns see what SQLite drivers give them.
   if (typeof value === "number") return Number.isSafeInteger(value) ? BigInt(value) : value;
   if (typeof value === "string") return wellFormed(value);
-  if (typeof value === "bigint" || value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (typeof value === "bigint") return value;
+  const bytes = asBytes(value);
+  if (bytes !== undefined) return bytes;
   return String(value);
+}
+
+/**
+ * Binary data as the Uint8Array every driver here binds as a blob. A Buffer is one already.
+ * The `libsql` package refuses an ArrayBuffer and any other view ("SQLite3 can only bind
+ * numbers, strings, bigints, buffers, and null"), and Hrana would send those as text: the
+ * view's own bytes, offset and length kept, are what the caller meant to store.
+ */
+function asBytes(value: unknown): Uint8Array | undefined {
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return new Uint8Array(value);
+  return undefined;
 }
 
 /**

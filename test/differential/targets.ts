@@ -44,12 +44,6 @@ const LARGE_REMOTE = "sqld caps a query result at 10 MB (\"Response is too large
 
 /** The check of what server code catches on a UNIQUE violation (suite.ts). */
 export const UNIQUE_ERROR = "a UNIQUE violation in server code";
-/**
- * Hrana reports the primary result code only, and the client passes its ResponseError on:
- * { name: "ResponseError", code: "SQLITE_CONSTRAINT", message: "…SQLite error: UNIQUE
- * constraint failed: …" }, where both SQLite drivers give SqliteError SQLITE_CONSTRAINT_UNIQUE.
- */
-const UNIQUE_REMOTE = "the error is Hrana's ResponseError with code SQLITE_CONSTRAINT, not SqliteError SQLITE_CONSTRAINT_UNIQUE";
 
 const nothingToDrop = async () => {};
 
@@ -74,7 +68,7 @@ export function sqld(scheme: "ws" | "http" | "libsql"): Target {
       const server = await startSqld();
       return { env: { DATABASE_URL: server.url(scheme), TURSO_AUTH_TOKEN: server.authToken }, drop: () => server.stop() };
     },
-    knownDifferences: { [LONE_SURROGATE]: SURROGATE_REMOTE, [LARGE_RESPONSE]: LARGE_REMOTE, [UNIQUE_ERROR]: UNIQUE_REMOTE },
+    knownDifferences: { [LONE_SURROGATE]: SURROGATE_REMOTE, [LARGE_RESPONSE]: LARGE_REMOTE },
   };
 }
 
