@@ -15,6 +15,9 @@ export default ({ env }: { env: StrapiEnv }) => {
         // Opt-in embedded replica: DATABASE_URL is then a local file that follows this primary.
         syncUrl: setting("TURSO_SYNC_URL", ""),
         syncInterval: setting("TURSO_SYNC_INTERVAL", "60"),
+        // false: a write whose answer Strapi never reads waits for it like any other, instead of
+        // going out with its transaction's next statement (docs/design.md).
+        holdUnreadWrites: setting("DATABASE_HOLD_UNREAD_WRITES", "true"),
       },
       useNullAsDefault: true,
     },

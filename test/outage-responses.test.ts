@@ -52,7 +52,7 @@ const sql = async (text: string) => (await checker.execute(text, [])).rows;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function boot(target: Target): Promise<Node> {
-  const env =
+  const env: Record<string, string> =
     target === "replica"
       ? { DATABASE_URL: `file:${join(scratch, "replica.db")}`, TURSO_SYNC_URL: server.url("http"), TURSO_AUTH_TOKEN: server.authToken }
       : { DATABASE_URL: server.url(target), TURSO_AUTH_TOKEN: server.authToken };

@@ -42,6 +42,8 @@ declare module "knex/lib/dialects/sqlite3" {
     driverName: string;
     _driver(): unknown;
     acquireRawConnection(): Promise<unknown>;
+    /** knex's Client: a connection from the pool. */
+    acquireConnection(): Promise<unknown>;
     destroyRawConnection(connection: unknown): Promise<void>;
     _query(connection: unknown, obj: QueryObject): Promise<QueryObject>;
     runner(builder: unknown): Runner;
