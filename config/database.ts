@@ -18,6 +18,9 @@ export default ({ env }: { env: StrapiEnv }) => {
         // Milliseconds; empty means the client's defaults (3000 and 30000).
         connectTimeout: setting("DATABASE_CONNECT_TIMEOUT", ""),
         statementTimeout: setting("DATABASE_STATEMENT_TIMEOUT", ""),
+        // false: a write whose answer Strapi never reads waits for it like any other, instead of
+        // going out with its transaction's next statement (docs/design.md).
+        holdUnreadWrites: setting("DATABASE_HOLD_UNREAD_WRITES", "true"),
       },
       useNullAsDefault: true,
     },

@@ -32,7 +32,7 @@ function expectOnly200Or5xx(result: LoadResult): void {
  * Every acknowledged create is stored once, with its author link; nothing ran twice. A failed
  * create may leave its article row without the author: Strapi's own create is not atomic (see
  * StoredCheck.strapiOrphans); what the session guarantees is each transaction, and
- * src/libsql/remote-session.test.ts shows that statement by statement.
+ * src/libsql/reconnect.test.ts and explain-failure.test.ts show that statement by statement.
  */
 async function expectStoredExactlyOnce(result: LoadResult, tag: string, failuresExpected: boolean): Promise<void> {
   const check = await checkStored(fleet, result, tag);

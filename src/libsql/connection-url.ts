@@ -41,6 +41,8 @@ export interface ConnectionSettings {
   syncUrl?: unknown;
   /** Seconds between background syncs of a replica. */
   syncInterval?: unknown;
+  /** Whether writes whose answer nobody reads may wait for the transaction's next statement (unread-answers.ts). */
+  holdUnreadWrites?: unknown;
 }
 
 const KNOWN_PARAMETERS = new Set(["authToken", "tls"]);

@@ -13,8 +13,10 @@ import { LibsqlConfigError, parseConnectionSettings, type ConnectionSettings, ty
 import type { RemoteTimeouts } from "./deadline";
 import { isOutage, noteOutage } from "./outage-responses";
 import { remotePoolState, type RemotePoolState } from "./remote-pool";
-import { openSession, UNREAD_ANSWER, type Session } from "./session";
+import { announcingSequences } from "./knex-2.5.0-internals";
+import { openSession, type Session } from "./session";
 import { parseTimeouts, type TimeoutSettings } from "./timeout-settings";
+import { executeQuery, holdUnreadWrites } from "./unread-answers";
 import { toRowObject, toSqlValue } from "./values";
 
 /** knex's default for servers; Strapi's own Postgres template uses the same. */
@@ -75,25 +77,16 @@ class Client_Libsql extends Client_SQLite3 {
   }
 
   runner(builder: unknown): Client_SQLite3.Runner {
-    const runner = super.runner(builder);
-    const queryArray = runner.queryArray.bind(runner);
-    // knex runs a schema builder's statements (a table, then its indexes) and SQLite's table
-    // rebuild (to add a foreign key: copy, drop, rename, indexes, check) one by one, each after
-    // the last one's answer, which none of them needs. Told in advance, a remote session sends
-    // each list as one batch: a cold boot of Strapi has about 80 rebuilds and 130 tables.
-    runner.queryArray = (queries) => {
-      const session = runner.connection as Session | undefined;
-      const expectSequence = session?.expectSequence?.bind(session);
-      return queryArray(expectSequence ? announced(expectSequence, queries) : queries);
-    };
-    return runner;
+    // knex-2.5.0-internals.ts says why, and what of knex it relies on.
+    return announcingSequences(super.runner(builder));
   }
 
   async _query(session: Session, obj: Client_SQLite3.QueryObject): Promise<Client_SQLite3.QueryObject> {
     if (!obj.sql) throw new Error("The query is empty");
     const args = (obj.bindings ?? []).map(toSqlValue);
-    const unread = obj.options?.[UNREAD_ANSWER] === true && session.executeUnread;
-    const result = await (unread ? session.executeUnread!(obj.sql, args) : session.execute(obj.sql, args)).catch((error: unknown) => {
+    // Read from the config: a transaction's client is a copy of this one that has its config, not its fields.
+    const hold = holdUnreadWrites((this.config.connection as ConnectionSettings).holdUnreadWrites);
+    const result = await executeQuery(session, obj.sql, args, obj.options, hold).catch((error: unknown) => {
       // Whatever Strapi makes of the error (users-permissions: "not logged in", 401), the
       // request's answer is 503: outage-responses.ts. A server's constraint violation goes on
       // with the code SQLite gives it (constraint-errors.ts).
@@ -109,32 +102,6 @@ class Client_Libsql extends Client_SQLite3 {
   }
 }
 
-/** `queries`, after telling the session which statements they will run in a row (a rebuild's, once its producer made them). */
-function announced(expectSequence: NonNullable<Session["expectSequence"]>, queries: Client_SQLite3.RunnerQuery[]): Client_SQLite3.RunnerQuery[] {
-  const toStatement = (sql: string, bindings: readonly unknown[] | undefined) => ({ sql, args: (bindings ?? []).map(toSqlValue) });
-  const [only] = queries;
-  if (queries.length === 1 && only?.statementsProducer) {
-    const produce = only.statementsProducer.bind(only);
-    const bindings = only.bindings;
-    // knex runs `pre`, then in a savepoint `sql` and `check` (PRAGMA foreign_key_check), then `post`.
-    return [
-      {
-        ...only,
-        statementsProducer: async (pragma, connection) => {
-          const produced = await produce(pragma, connection);
-          const sequence = produced.check === null ? produced.sql : [...produced.sql, produced.check];
-          expectSequence(sequence.map((sql) => toStatement(sql, bindings)));
-          return produced;
-        },
-      },
-    ];
-  }
-  if (queries.length > 1 && queries.every((query) => typeof query.sql === "string" && !query.statementsProducer)) {
-    expectSequence(queries.map((query) => toStatement(query.sql as string, query.bindings)));
-  }
-  return queries;
-}
-
 function noteIfOutage(error: unknown): void {
   if (isOutage(error)) noteOutage();
 }
@@ -146,10 +113,14 @@ function noteIfOutage(error: unknown): void {
  * like a refused token. `summary` is the line it prints.
  */
 function parseOrKeep(settings: ConnectionSettings): LibsqlTarget | LibsqlConfigError {
-  return keepError(() => parseConnectionSettings(settings));
+  return keepError(() => {
+    const target = parseConnectionSettings(settings);
+    // Only checked here: a wrong value ends the boot with its one line, as a wrong URL does.
+    holdUnreadWrites(settings.holdUnreadWrites);
+    return target;
+  });
 }
 
-/** A setting that cannot work is reported at the first connection, where the dialect prints it as the boot's one line. */
 function keepError<T>(parse: () => T): T | LibsqlConfigError {
   try {
     return parse();

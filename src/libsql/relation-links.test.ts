@@ -1,17 +1,13 @@
 // A create's relation links in one statement, on a libSQL file and on a real sqld: each link
 // is last in its related entry's order, as Strapi's read-then-insert would number it.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import knex, { type Knex } from "knex";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Client_Libsql } from "../../test/helpers/installed-client";
 import { startSqld, type SqldServer } from "../../test/helpers/sqld";
-import { APP_DIR } from "../../scripts/lib/strapi-process";
-import { resolveLoadedDatabasePackage } from "../verifier/verify-libsql-patch";
 import { insertLinksLastInInverseOrder, linksInsertableInOneStatement, type OrderedJoinTable } from "./relation-links";
-
-const Client_Libsql = createRequire(__filename)(join(resolveLoadedDatabasePackage(APP_DIR) ?? "(not installed)", "dist/libsql/knex-client.js")) as typeof import("./knex-client");
 
 // Strapi's join table for an article's author, whose other side (the author's articles) keeps an order.
 const AUTHOR_LINKS: OrderedJoinTable = { name: "articles_author_links", inverseJoinColumn: { name: "author_id" }, inverseOrderColumnName: "article_order" };

@@ -3,11 +3,11 @@
 // inserts the links with `max + 1`: the insert waits a round trip for the read's answer, and
 // the transaction holds SQLite's one writer across both. Here a single INSERT computes each
 // order itself. Nothing reads its answer, so a remote session sends it with the transaction's
-// COMMIT (executeUnread in session.ts): the whole transaction is one request, and over a
-// WebSocket it holds the writer for no round trip. Called from @strapi/database's
+// COMMIT (unread-answers.ts): the whole transaction is one request, and over a WebSocket it
+// holds the writer for no round trip. Called from @strapi/database's
 // createRelations (edit "create-links-in-one-statement").
 import type { Knex } from "knex";
-import { UNREAD_ANSWER } from "./session";
+import { unreadAnswer } from "./unread-answers";
 
 export interface OrderedJoinTable {
   name: string;
@@ -63,6 +63,6 @@ export async function insertLinksLastInInverseOrder(
     ]),
   ];
   // Strapi reads nothing of the insert's answer: over a network it can go with the COMMIT.
-  const query = connection.raw(sql, bindings as Knex.RawBinding[]).options({ [UNREAD_ANSWER]: true });
+  const query = unreadAnswer(connection.raw(sql, bindings as Knex.RawBinding[]));
   await (transaction ? query.transacting(transaction) : query);
 }

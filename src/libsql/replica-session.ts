@@ -32,6 +32,7 @@ import type { RemotePoolState } from "./remote-pool";
 import { RemoteSession } from "./remote-session";
 import type { Session, SqlResult, Statement } from "./session";
 import { classify, type StatementKind } from "./statements";
+import { executeUnreadOnPrimary } from "./unread-answers";
 import type { SqlValue } from "./values";
 
 export type ReplicaTarget = Extract<LibsqlTarget, { kind: "file" }> & { replicaOf: ReplicaOf };
@@ -71,8 +72,7 @@ export class ReplicaSession implements Session {
   }
 
   executeUnread(sql: string, args: readonly SqlValue[]): Promise<SqlResult> {
-    // Inside a transaction it goes to the primary, which may hold it for the next statement.
-    return this.inTransaction && this.primary.executeUnread ? this.primary.executeUnread(sql, args) : this.execute(sql, args);
+    return executeUnreadOnPrimary(this.inTransaction, this.primary, sql, args) ?? this.execute(sql, args);
   }
 
   expectSequence(statements: readonly Statement[]): void {

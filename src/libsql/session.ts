@@ -5,9 +5,6 @@ import { DEFAULT_TIMEOUTS, type RemoteTimeouts } from "./deadline";
 import type { RemotePoolState } from "./remote-pool";
 import type { SqlValue } from "./values";
 
-/** knex query option (`.options({ [UNREAD_ANSWER]: true })`) that marks a statement for executeUnread. */
-export const UNREAD_ANSWER = "libsqlUnreadAnswer";
-
 export interface SqlResult {
   columns: string[];
   rows: unknown[][];
@@ -32,7 +29,7 @@ export interface Session {
   /**
    * A write whose answer the caller does not read. Inside a transaction, a session that pays a
    * round trip per request may send it with the transaction's next statement, its COMMIT
-   * perhaps, which then reports its failure. Asked for with the knex query option UNREAD_ANSWER.
+   * perhaps, which then reports its failure. Asked for through unread-answers.ts.
    */
   executeUnread?(sql: string, args: readonly SqlValue[]): Promise<SqlResult>;
   close(): Promise<void>;

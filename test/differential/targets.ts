@@ -59,14 +59,15 @@ export const LIBSQL_FILE: Target = {
   knownDifferences: { [NUL_CHARACTER]: NUL_LOCAL, [LONE_SURROGATE]: SURROGATE_LOCAL },
 };
 
-/** A fresh sqld (JWT auth, as on Turso) reached over one of its URL forms. */
-export function sqld(scheme: "ws" | "http" | "libsql"): Target {
+/** A fresh sqld (JWT auth, as on Turso) reached over one of its URL forms; `settings`: more of the app's variables, named in the target's name. */
+export function sqld(scheme: "ws" | "http" | "libsql", settings: Record<string, string> = {}): Target {
   const form = scheme === "libsql" ? "libsql://?tls=0" : `${scheme}://`;
+  const named = Object.entries(settings).map(([name, value]) => `, ${name}=${value}`).join("");
   return {
-    name: `libSQL server (sqld) over ${form}`,
+    name: `libSQL server (sqld) over ${form}${named}`,
     create: async () => {
       const server = await startSqld();
-      return { env: { DATABASE_URL: server.url(scheme), TURSO_AUTH_TOKEN: server.authToken }, drop: () => server.stop() };
+      return { env: { DATABASE_URL: server.url(scheme), TURSO_AUTH_TOKEN: server.authToken, ...settings }, drop: () => server.stop() };
     },
     knownDifferences: { [LONE_SURROGATE]: SURROGATE_REMOTE, [LARGE_RESPONSE]: LARGE_REMOTE },
   };
