@@ -26,6 +26,11 @@ export interface TcpProxy {
    * would miscount, as one message can span chunks and one chunk can hold several messages.
    */
   roundTrips(): number;
+  /**
+   * Cuts every connection at the `n`th round trip from now: before the server sees its request
+   * ("request"), or after the server ran it and before its answer reaches the client ("answer").
+   */
+  cutAtRoundTrip(n: number, when: "request" | "answer"): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,8 @@ export async function startTcpProxy(target: { host?: string; port: number }, opt
   let lastActivity = 0;
   let roundTrips = 0;
   const pairs = new Set<Pair>();
+  /** An armed cut: the round trip it waits for, and whether that round trip's request went through. */
+  let cut: { at: number; when: "request" | "answer"; requestSent?: boolean } | undefined;
 
   /** Forwards `from` to `to`, each chunk the direction's latency after it arrived, in order. */
   const pipe = (pair: Pair, direction: "toServer" | "toClient") => {
@@ -56,6 +63,12 @@ export async function startTcpProxy(target: { host?: string; port: number }, opt
       const sender = direction === "toServer" ? "client" : "server";
       if (sender === "client" && pair.lastSender !== "client") roundTrips++;
       pair.lastSender = sender;
+      if (cut && roundTrips >= cut.at && (cut.when === "request" || (sender === "server" && cut.requestSent))) {
+        cut = undefined;
+        cutAll();
+        return;
+      }
+      if (cut && roundTrips >= cut.at && sender === "client") cut.requestSent = true;
       const delay = latencyMs[direction];
       if (delay === 0 && releaseAt <= Date.now()) {
         to.write(chunk);
@@ -115,6 +128,9 @@ export async function startTcpProxy(target: { host?: string; port: number }, opt
     accepted: () => accepted,
     open: () => pairs.size,
     roundTrips: () => roundTrips,
+    cutAtRoundTrip(n, when) {
+      cut = { at: roundTrips + n, when };
+    },
     close() {
       cutAll();
       return new Promise<void>((resolve) => server.close(() => resolve()));

@@ -5,6 +5,7 @@
 import { holdBootLock } from "./boot-lock";
 import { withDeadline } from "./deadline";
 import { registerOutageResponses } from "./outage-responses";
+import { writeEntriesWhole } from "./whole-writes";
 
 /** The members of the bundle's SqliteDialect that LibsqlDialect relies on. */
 export interface SqliteDialectLike {
@@ -46,6 +47,11 @@ export function defineLibsqlDialect(SqliteDialect: SqliteDialectClass) {
       // Strapi creates its server before the database and registers its middlewares after:
       // registered now, this one sees every request, and Strapi's answer to it, first.
       registerOutageResponses(() => withDeadline(Promise.resolve(this.db.connection.raw("select 1")), READY_WITHIN_MS, () => {}));
+    }
+
+    /** Called by Strapi's Database once its entity manager exists: see whole-writes.ts. */
+    entityManagerCreated(entityManager: Parameters<typeof writeEntriesWhole>[0]): void {
+      writeEntriesWhole(entityManager, this.db as unknown as Parameters<typeof writeEntriesWhole>[1]);
     }
 
     /** Called by Strapi's schema sync before it reads or creates a table: one process at a time. */

@@ -95,6 +95,13 @@ export const bundleEdits: readonly BundleEdit[] = [
     text: 'RESERVED_TABLE_NAMES.push(require("./libsql/boot-lock").BOOT_LOCK_TABLE);\n',
   },
   {
+    // A create or an update in one transaction, row and relation links: src/libsql/whole-writes.ts.
+    name: "entity-manager-writes-whole",
+    anchor: "    this.entityManager = createEntityManager(this);\n",
+    position: "after",
+    text: "    this.dialect.entityManagerCreated?.(this.entityManager);\n",
+  },
+  {
     name: "createConnection-branch",
     anchor: "  const knexConfig = { ...config };\n",
     position: "after",
