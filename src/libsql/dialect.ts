@@ -5,7 +5,7 @@
 import { holdBootLock } from "./boot-lock";
 import { withDeadline } from "./deadline";
 import { registerOutageResponses } from "./outage-responses";
-import { writeEntriesWhole } from "./whole-writes";
+import { writeEntriesWhole, type TransactionContext } from "./whole-writes";
 
 /** The members of the bundle's SqliteDialect that LibsqlDialect relies on. */
 export interface SqliteDialectLike {
@@ -50,8 +50,8 @@ export function defineLibsqlDialect(SqliteDialect: SqliteDialectClass) {
     }
 
     /** Called by Strapi's Database once its entity manager exists: see whole-writes.ts. */
-    entityManagerCreated(entityManager: Parameters<typeof writeEntriesWhole>[0]): void {
-      writeEntriesWhole(entityManager, this.db as unknown as Parameters<typeof writeEntriesWhole>[1]);
+    entityManagerCreated(entityManager: Parameters<typeof writeEntriesWhole>[0], context: TransactionContext): void {
+      writeEntriesWhole(entityManager, this.db as unknown as Parameters<typeof writeEntriesWhole>[1], context);
     }
 
     /** Called by Strapi's schema sync before it reads or creates a table: one process at a time. */

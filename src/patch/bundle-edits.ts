@@ -99,7 +99,7 @@ export const bundleEdits: readonly BundleEdit[] = [
     name: "entity-manager-writes-whole",
     anchor: "    this.entityManager = createEntityManager(this);\n",
     position: "after",
-    text: "    this.dialect.entityManagerCreated?.(this.entityManager);\n",
+    text: "    this.dialect.entityManagerCreated?.(this.entityManager, transactionCtx);\n",
   },
   {
     name: "createConnection-branch",
