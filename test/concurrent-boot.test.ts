@@ -6,9 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseConnectionSettings } from "../src/libsql/connection-url";
-import { RemoteSession } from "../src/libsql/remote-session";
-import { startSqld, type SqldServer } from "./helpers/sqld";
+import { sqlOn, startSqld, type SqldServer } from "./helpers/sqld";
 import { startStrapi, type StrapiProcess } from "./helpers/strapi";
 
 const RUNS = 5;
@@ -31,11 +29,9 @@ const targets = [
 
 /** What the first boot writes once: Strapi's roles and its settings. Duplicates mean two processes each thought they came first. */
 async function firstBootRows(server: SqldServer) {
-  const target = parseConnectionSettings({ url: server.url("http"), authToken: server.authToken });
-  if (target.kind !== "remote") throw new Error("expected a remote target");
-  const session = new RemoteSession(target);
+  const session = sqlOn(server);
   try {
-    const rows = async (sql: string) => (await session.execute(sql, [])).rows.map((row) => row.join(" "));
+    const rows = async (sql: string) => (await session.sql(sql)).map((row) => row.join(" "));
     return {
       publicRoles: await rows("select type, count(*) from up_roles group by type order by type"),
       adminRoles: await rows("select code, count(*) from admin_roles group by code order by code"),

@@ -8,12 +8,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConnectionSettings } from "../src/libsql/connection-url";
 import { RETRY_AFTER_SECONDS } from "../src/libsql/outage-responses";
-import { RemoteSession } from "../src/libsql/remote-session";
 import { ADMIN, apiWithToken, StrapiApi } from "./helpers/api";
 import { checkStored } from "./helpers/fleet";
-import { startSqld, type SqldServer } from "./helpers/sqld";
+import { sqlOn, startSqld, type SqlOnServer, type SqldServer } from "./helpers/sqld";
 import { startStrapi, type StrapiProcess } from "./helpers/strapi";
 
 type Target = "ws" | "http" | "replica";
@@ -44,11 +42,11 @@ interface Answer extends Request {
 
 const scratch = mkdtempSync(join(tmpdir(), "outage-"));
 let server: SqldServer;
-let checker: RemoteSession;
+let checker: SqlOnServer;
 const nodes: Node[] = [];
 let authorId: number;
 
-const sql = async (text: string) => (await checker.execute(text, [])).rows;
+const sql = (text: string) => checker.sql(text);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function boot(target: Target): Promise<Node> {
@@ -64,9 +62,7 @@ async function boot(target: Target): Promise<Node> {
 
 beforeAll(async () => {
   server = await startSqld();
-  const target = parseConnectionSettings({ url: server.url("http"), authToken: server.authToken });
-  if (target.kind !== "remote") throw new Error("expected a remote target");
-  checker = new RemoteSession(target);
+  checker = sqlOn(server);
   nodes.push(await boot("ws"));
   // Anyone may list articles, as on a public site: so an anonymous caller has an answer to lose.
   await sql("insert into up_permissions (action, created_at, updated_at) values ('api::article.article.find', 0, 0)");

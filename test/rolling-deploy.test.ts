@@ -9,11 +9,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConnectionSettings } from "../src/libsql/connection-url";
-import { RemoteSession } from "../src/libsql/remote-session";
 import { apiWithToken, type StrapiApi } from "./helpers/api";
 import { checkStored } from "./helpers/fleet";
-import { startSqld, type SqldServer } from "./helpers/sqld";
+import { sqlOn, startSqld, type SqlOnServer, type SqldServer } from "./helpers/sqld";
 import { APP_DIR, startStrapi, type StrapiProcess } from "./helpers/strapi";
 import { startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy";
 
@@ -30,11 +28,11 @@ interface Write {
 
 let server: SqldServer;
 let proxy: TcpProxy;
-let checker: RemoteSession;
+let checker: SqlOnServer;
 const running: StrapiProcess[] = [];
 const scratch = mkdtempSync(join(tmpdir(), "rolling-deploy-"));
 const nextRelease = join(scratch, "next-release");
-const sql = async (text: string) => (await checker.execute(text, [])).rows;
+const sql = (text: string) => checker.sql(text);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -72,9 +70,7 @@ beforeAll(async () => {
   writeNextRelease(nextRelease);
   server = await startSqld();
   proxy = await startTcpProxy({ port: server.port }, { latencyMs: ROUND_TRIP_MS / 2 });
-  const target = parseConnectionSettings({ url: server.url("http"), authToken: server.authToken });
-  if (target.kind !== "remote") throw new Error("expected a remote target");
-  checker = new RemoteSession(target);
+  checker = sqlOn(server);
 });
 
 afterAll(async () => {

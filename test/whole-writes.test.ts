@@ -5,27 +5,23 @@
 // all, an update changed its title and its author or neither. The client gets 200 or a retryable
 // 503, and the next request is served.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConnectionSettings } from "../src/libsql/connection-url";
-import { RemoteSession } from "../src/libsql/remote-session";
 import { apiWithToken, type StrapiApi } from "./helpers/api";
-import { startSqld, type SqldServer } from "./helpers/sqld";
+import { sqlOn, startSqld, type SqlOnServer, type SqldServer } from "./helpers/sqld";
 import { startStrapi, type StrapiProcess } from "./helpers/strapi";
 import { startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy";
 
 let server: SqldServer;
-let checker: RemoteSession;
+let checker: SqlOnServer;
 beforeAll(async () => {
   server = await startSqld();
-  const target = parseConnectionSettings({ url: server.url("http"), authToken: server.authToken });
-  if (target.kind !== "remote") throw new Error("expected a remote target");
-  checker = new RemoteSession(target);
+  checker = sqlOn(server);
 });
 afterAll(async () => {
   await checker?.close();
   await server?.stop();
 });
 
-const sql = async (text: string) => (await checker.execute(text, [])).rows;
+const sql = (text: string) => checker.sql(text);
 const WHENS = ["request", "answer"] as const;
 
 /** The article's title and author ids as the database holds them. */

@@ -6,7 +6,8 @@
 import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { INSTALLED_CLIENT, libsqlTargets, TARGET_NAMES } from "../../test/helpers/knex-targets";
+import { INSTALLED_CLIENT } from "../../test/helpers/installed-client";
+import { libsqlTargets, TARGET_NAMES } from "../../test/helpers/knex-targets";
 
 const targets = libsqlTargets("binary-values");
 

@@ -1,16 +1,12 @@
 // The boot lock between two knex pools on one libSQL file, as two Strapi processes would hold it.
 // Strapi booting two processes at once on sqld and on replicas is test/concurrent-boot.test.ts.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import knex, { type Knex } from "knex";
 import { afterAll, expect, it } from "vitest";
-import { APP_DIR } from "../../scripts/lib/strapi-process";
-import { resolveLoadedDatabasePackage } from "../verifier/verify-libsql-patch";
+import { Client_Libsql } from "../../test/helpers/installed-client";
 import { BOOT_LOCK_TABLE, holdBootLock } from "./boot-lock";
-
-const Client_Libsql = createRequire(__filename)(join(resolveLoadedDatabasePackage(APP_DIR) ?? "(not installed)", "dist/libsql/knex-client.js")) as typeof import("./knex-client");
 
 const dir = mkdtempSync(join(tmpdir(), "boot-lock-"));
 const open = () => knex({ client: Client_Libsql, connection: { url: `file:${join(dir, "data.db")}` }, useNullAsDefault: true } as unknown as Knex.Config);

@@ -11,6 +11,7 @@
 // database's clock, not the processes', which may differ between hosts.
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { currentStrapi } from "./strapi-instance";
 
 export const BOOT_LOCK_TABLE = "strapi_libsql_boot_lock";
 
@@ -40,7 +41,7 @@ const held = new WeakMap<object, string>();
  * Waits until this process holds the boot lock, then keeps it until Strapi has loaded. Called by
  * Strapi's schema sync (an edit in the bundle), before it reads or creates a table.
  */
-export async function holdBootLock(knex: KnexLike, strapi: StrapiLike | undefined = currentStrapi()): Promise<void> {
+export async function holdBootLock(knex: KnexLike, strapi: StrapiLike | undefined = currentStrapi<StrapiLike>()): Promise<void> {
   if (held.has(knex)) return;
   const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   await knex.raw(`create table if not exists ${BOOT_LOCK_TABLE} (id integer primary key check (id = 1), holder text not null, expires_at integer not null)`);
@@ -90,8 +91,3 @@ function keepUntilLoaded(knex: KnexLike, holder: string, strapi: StrapiLike | un
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Strapi puts its instance on the global object, in 4 and in 5. */
-function currentStrapi(): StrapiLike | undefined {
-  return (globalThis as { strapi?: StrapiLike }).strapi;
-}

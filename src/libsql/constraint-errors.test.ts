@@ -1,12 +1,10 @@
 // What server code catches when the database refuses a write for a constraint, through the
 // knex client as Strapi loads it, on every kind of libSQL database: the SqliteError with
 // SQLite's extended code that better-sqlite3 throws, whose message names the constraint.
-import { createRequire } from "node:module";
 import knex, { type Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { INSTALLED_CLIENT, libsqlTargets, TARGET_NAMES } from "../../test/helpers/knex-targets";
-
-const Client_Libsql = createRequire(__filename)(INSTALLED_CLIENT) as typeof import("./knex-client");
+import { Client_Libsql } from "../../test/helpers/installed-client";
+import { libsqlTargets, TARGET_NAMES } from "../../test/helpers/knex-targets";
 
 const targets = libsqlTargets("constraint-errors");
 

@@ -9,6 +9,7 @@
 // context, an AsyncLocalStorage); the middleware, first in Strapi's chain, answers 503 for a
 // marked request whatever the code after it answered. Registered by the dialect at the first
 // connection, before Strapi registers its own middlewares.
+import { currentStrapi } from "./strapi-instance";
 
 /** Seconds a client is told to wait: about what a server restart or a network blip takes. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -48,7 +49,7 @@ export function isOutage(error: unknown): boolean {
 }
 
 /** Marks the request being served, if any, as one that met an outage. */
-export function noteOutage(strapi: StrapiLike | undefined = currentStrapi()): void {
+export function noteOutage(strapi: StrapiLike | undefined = currentStrapi<StrapiLike>()): void {
   const ctx = strapi?.requestContext?.get();
   if (ctx) ctx.state[OUTAGE] = true;
 }
@@ -92,7 +93,7 @@ export function outageResponses(ready: () => Promise<unknown>): Middleware {
 }
 
 /** Registers the middleware on Strapi's server once per process, before Strapi's own. */
-export function registerOutageResponses(ready: () => Promise<unknown>, strapi: StrapiLike | undefined = currentStrapi()): void {
+export function registerOutageResponses(ready: () => Promise<unknown>, strapi: StrapiLike | undefined = currentStrapi<StrapiLike>()): void {
   const server = strapi?.server as (StrapiLike["server"] & { [REGISTERED]?: boolean }) | undefined;
   if (!server || server[REGISTERED]) return;
   server[REGISTERED] = true;
@@ -103,9 +104,4 @@ function answerUnavailable(ctx: KoaContext): void {
   ctx.status = 503;
   ctx.set("Retry-After", String(RETRY_AFTER_SECONDS));
   ctx.body = outageBody();
-}
-
-/** Strapi puts its instance on the global object, in 4 and in 5; a CLI command may run without one. */
-function currentStrapi(): StrapiLike | undefined {
-  return (globalThis as { strapi?: StrapiLike }).strapi;
 }

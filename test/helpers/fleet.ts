@@ -1,10 +1,8 @@
 // Several Strapi processes on one sqld, each reaching it through its own TCP proxy (so a test
 // can cut or watch its connections), and the checks that tell whether the data survived what
 // the test did to the network.
-import { parseConnectionSettings } from "../../src/libsql/connection-url";
-import { RemoteSession } from "../../src/libsql/remote-session";
 import { apiWithToken, type StrapiApi } from "./api";
-import { startSqld, type SqldServer } from "./sqld";
+import { sqlOn, startSqld, type SqlOnServer, type SqldServer } from "./sqld";
 import { startStrapi, type StrapiProcess } from "./strapi";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 
@@ -37,7 +35,7 @@ export async function startFleet(transports: Transport[]): Promise<Fleet> {
   const nodes: FleetNode[] = [];
   const strapis: StrapiProcess[] = [];
   const proxies: TcpProxy[] = [];
-  let checker: RemoteSession | undefined;
+  let checker: SqlOnServer | undefined;
   const stop = async () => {
     await Promise.all(strapis.map((strapi) => strapi.stop()));
     await Promise.all(proxies.map((proxy) => proxy.close()));
@@ -58,11 +56,8 @@ export async function startFleet(transports: Transport[]): Promise<Fleet> {
     // One admin for the shared database: registered by the first node, logged into by the others.
     for (const node of booted) nodes.push({ ...node, api: await apiWithToken(node.strapi.baseUrl) });
 
-    const target = parseConnectionSettings({ url: server.url("http"), authToken: server.authToken });
-    if (target.kind !== "remote") throw new Error("expected a remote target");
-    const session = new RemoteSession(target);
-    checker = session;
-    const sql = async (text: string) => (await session.execute(text, [])).rows;
+    checker = sqlOn(server);
+    const sql = checker.sql;
 
     const author = await nodes[0]!.api.post("/api/authors", { data: { name: "Load author" } });
     if (author.status !== 200) throw new Error(`creating the author failed: ${author.status} ${JSON.stringify(author.body)}`);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { APP_DIR } from "../../scripts/lib/strapi-process";
 import { resolveLoadedDatabasePackage } from "../../src/verifier/verify-libsql-patch";
 
-export const Client_Libsql = createRequire(__filename)(
-  join(resolveLoadedDatabasePackage(APP_DIR) ?? "(not installed)", "dist/libsql/knex-client.js"),
-) as typeof import("../../src/libsql/knex-client");
+/** The compiled knex client's file, for a child process to require. */
+export const INSTALLED_CLIENT = join(resolveLoadedDatabasePackage(APP_DIR) ?? "(not installed)", "dist/libsql/knex-client.js");
+
+export const Client_Libsql = createRequire(__filename)(INSTALLED_CLIENT) as typeof import("../../src/libsql/knex-client");

@@ -1,16 +1,11 @@
-// The knex client as Strapi loads it (compiled into the installed @strapi/database), and the
-// connection settings of each kind of libSQL database it serves: a file, a server over ws://
-// and http://, and an embedded replica of that server.
+// The connection settings of each kind of libSQL database the installed knex client serves
+// (installed-client.ts): a file, a server over ws:// and http://, and an embedded replica of
+// that server.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { APP_DIR } from "../../scripts/lib/strapi-process";
-import { resolveLoadedDatabasePackage } from "../../src/verifier/verify-libsql-patch";
 import { startSqld, type SqldServer } from "./sqld";
-
-/** The compiled knex client's file; required at run time, as the session modules are. */
-export const INSTALLED_CLIENT = join(resolveLoadedDatabasePackage(APP_DIR) ?? "(not installed)", "dist/libsql/knex-client.js");
 
 export const TARGET_NAMES = ["file", "ws", "http", "embedded replica"] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
